@@ -1,0 +1,38 @@
+# llmft: `make demo` and `make test` set everything up in .venv (once) and run.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.llmft-installed
+
+.PHONY: setup demo test docs export clean-nbs check-nbs
+
+setup: $(STAMP)
+
+# torch first, and only when absent: `torch==2.13.0` resolves to the CPU wheel here, where an unpinned
+# torch would pull gigabytes of CUDA packages. With torch present, nothing reinstalls it.
+$(STAMP): settings.ini setup.py constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -c 'import torch' 2>/dev/null || $(PY) -m pip install "$$(grep '^torch==' constraints.txt)"
+	grep -v '^torch==' constraints.txt > $(VENV)/constraints-no-torch.txt
+	$(PY) -m pip install -c $(VENV)/constraints-no-torch.txt -e ".[dev]"
+	touch $(STAMP)
+
+demo: setup
+	$(VENV)/bin/llmft demo
+
+test: setup
+	$(PY) -m pytest tests
+
+docs: setup
+	$(PY) .ci/build_docs.py
+
+export: setup
+	$(VENV)/bin/nbdev_export
+
+# nbdev's own CI checks: cleaning and exporting the notebooks must leave no diff.
+check-nbs: setup
+	$(VENV)/bin/nbdev_clean
+	$(VENV)/bin/nbdev_export
+	git status --porcelain -- nbs llmft pyproject.toml | tee /dev/stderr | (! grep -q .) || \
+	  { echo 'nbdev_clean/nbdev_export changed files: run them and commit the result'; exit 1; }

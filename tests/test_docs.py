@@ -1,0 +1,52 @@
+"""The documentation site builds offline (`make docs`) and renders in a real browser.
+
+The browser test needs Debian's `chromium`; without it the test is skipped, except under CI (`CI=true`),
+where `.ci/run` installs it and a missing browser is a failure."""
+import os, re, shutil, subprocess, sys
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT/'_docs'
+API_PAGES = {'00_config.html': ['make_config', 'load_config', 'ConfigError'],
+             '01_models.html': ['detect_hardware', 'resolve_model', 'bundled_model_path'],
+             '08_cli.html': ['cmd_check', 'main'],
+             '97_test_utils.html': ['tiny_llama', 'tiny_tokenizer']}
+
+@pytest.fixture(scope='module')
+def site():
+    r = subprocess.run([sys.executable, str(ROOT/'.ci'/'build_docs.py')], cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return DOCS
+
+def test_site_has_every_module_page(site):
+    assert (site/'index.html').is_file()
+    for page, names in API_PAGES.items():
+        html = (site/page).read_text(encoding='utf-8')
+        for n in names: assert n in html, f'{n} is not documented in {page}'
+
+def test_home_page_matches_readme(site):
+    text = re.sub(r'\s+', ' ', re.sub(r'<[^>]+>', '', (site/'index.html').read_text(encoding='utf-8')))
+    assert 'make demo' in text and 'make test' in text
+
+def _chromium():
+    for name in ('chromium', 'chromium-browser', 'google-chrome'):
+        if p := shutil.which(name): return p
+    if os.environ.get('CI'): pytest.fail('chromium is missing under CI: .ci/run should have installed it')
+    pytest.skip('no chromium here (apt-get install chromium)')
+
+def test_home_page_renders_in_browser(site, tmp_path):
+    chrome = _chromium()
+    shot = tmp_path/'home.png'
+    base = [chrome, '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+            '--disable-component-update', '--no-first-run', f'--user-data-dir={tmp_path/"profile"}']
+    url = (site/'index.html').as_uri()
+    r = subprocess.run(base + ['--window-size=1280,900', f'--screenshot={shot}', url], capture_output=True, text=True, timeout=120)
+    assert shot.is_file(), r.stderr
+    from PIL import Image
+    im = Image.open(shot).convert('L')
+    lo, hi = im.getextrema()
+    assert hi - lo > 100, 'the screenshot is blank'
+    assert sum(1 for n in im.resize((64, 48)).histogram() if n) > 10, 'the screenshot shows almost nothing'
+    dom = subprocess.run(base + ['--dump-dom', url], capture_output=True, text=True, timeout=120).stdout
+    assert '<nav' in dom and '00_config.html' in dom, 'navigation to the API pages is missing'
