@@ -37,5 +37,5 @@ export: setup
 check-nbs: setup
 	$(VENV)/bin/nbdev_clean
 	$(VENV)/bin/nbdev_export
-	git status --porcelain -- nbs llmft pyproject.toml | tee /dev/stderr | (! grep -q .) || \
-	  { echo 'nbdev_clean/nbdev_export changed files: run them and commit the result'; exit 1; }
+	@changed="$$(git status --porcelain -- nbs llmft pyproject.toml)"; if [ -n "$$changed" ]; then \
+	  echo "$$changed"; echo 'nbdev_clean/nbdev_export changed these files: run them and commit the result'; exit 1; fi
