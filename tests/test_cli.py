@@ -53,3 +53,63 @@ def test_demo_answers_offline():
     assert r.returncode == 0, r.stderr
     assert 'Paris' in r.stdout
     assert r.stdout.count('> ') >= 3
+
+# --- using a fine-tuned model: chat, api, export ---------------------------------------------------------------
+
+@pytest.fixture(scope='module')
+def tiny_run(tmp_path_factory):
+    "A tiny base model folder and a LoRA adapter folder beside it, as a training run leaves them."
+    import torch, yaml
+    from peft import LoraConfig, get_peft_model
+    from llmft.test_utils import tiny_tokenizer, tiny_llama
+    d = tmp_path_factory.mktemp('run')
+    tok = tiny_tokenizer()
+    tiny_llama(tok).save_pretrained(d/'base'); tok.save_pretrained(d/'base')
+    m = get_peft_model(tiny_llama(tok), LoraConfig(r=4, lora_alpha=8, target_modules='all-linear'))
+    torch.manual_seed(0)
+    for n, p in m.named_parameters():
+        if 'lora_B' in n: torch.nn.init.normal_(p, std=0.05)
+    m.save_pretrained(d/'adapter'); tok.save_pretrained(d/'adapter')
+    (d/'adapter'/'llmft_config.yaml').write_text(yaml.safe_dump({'model_name_or_path': str(d/'base')}))
+    return d
+
+def test_chat_repl(tiny_run):
+    exe = str(Path(sys.executable).parent/'llmft')
+    r = subprocess.run([exe, 'chat', f"model_name_or_path={tiny_run/'base'}", f"adapter_name_or_path={tiny_run/'adapter'}",
+                        'max_new_tokens=3'], input='Say hi.\n/adapter nope\n/clear\n/base\nSay bye.\n/exit\n',
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count('assistant> ') == 2
+    assert "(no adapter 'nope'; loaded: adapter)" in r.stdout and '(conversation cleared)' in r.stdout
+
+def test_export_cli(tiny_run, tmp_path):
+    r = llmft('export', f"model_name_or_path={tiny_run/'base'}", f"adapter_name_or_path={tiny_run/'adapter'}",
+              f"export_dir={tmp_path/'merged'}", 'export_dtype=float32')
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path/'merged'/'model.safetensors').is_file() and (tmp_path/'merged'/'README.md').is_file()
+    r = llmft('export', f"model_name_or_path={tiny_run/'base'}", f"adapter_name_or_path={tiny_run/'adapter'}",
+              f"export_dir={tmp_path/'merged'}")
+    assert r.returncode == 1 and 'is not empty' in r.stderr
+    r = llmft('export', f"model_name_or_path={tiny_run/'base'}", f"export_dir={tmp_path/'x'}")
+    assert r.returncode == 1 and 'adapter_name_or_path' in r.stderr
+
+def test_api_serves_openai_clients(tiny_run):
+    import socket, time, openai
+    with socket.socket() as s: s.bind(('127.0.0.1', 0)); port = s.getsockname()[1]
+    exe = str(Path(sys.executable).parent/'llmft')
+    p = subprocess.Popen([exe, 'api', f"model_name_or_path={tiny_run/'base'}", f"adapter_name_or_path={tiny_run/'adapter'}",
+                          f'api_port={port}', 'max_new_tokens=4'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        client = openai.OpenAI(base_url=f'http://127.0.0.1:{port}/v1', api_key='none', max_retries=0, timeout=60)
+        for _ in range(240):
+            try: models = [m.id for m in client.models.list()]; break
+            except openai.APIConnectionError: time.sleep(0.5)
+        else: pytest.fail('the API did not start: ' + p.stderr.read() if p.poll() is not None else 'timeout')
+        assert models == ['adapter']
+        r = client.chat.completions.create(model='adapter', messages=[{'role': 'user', 'content': 'Say hi.'}])
+        assert r.choices[0].message.role == 'assistant' and r.usage.completion_tokens <= 4
+        chunks = list(client.chat.completions.create(model='adapter', messages=[{'role': 'user', 'content': 'Say hi.'}], stream=True))
+        assert chunks[-1].choices[0].finish_reason in ('stop', 'length')
+        with pytest.raises(openai.BadRequestError): client.chat.completions.create(model='adapter', messages=[{'role': 'robot', 'content': 'x'}])
+    finally:
+        p.terminate(); p.wait(timeout=30)
