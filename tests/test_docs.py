@@ -10,6 +10,13 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT/'_docs'
 API_PAGES = {'00_config.html': ['make_config', 'load_config', 'ConfigError'],
              '01_models.html': ['detect_hardware', 'resolve_model', 'bundled_model_path'],
+             '04_trainer.html': ['LlmftTrainer', 'causal_lm_loss', 'RunGuard', 'train'],
+             '04a_stages.html': ['TorchLogProbHead', 'trl_cpu_fallback'],
+             '05_inference.html': ['generate', 'stream', 'load_for_inference'],
+             '05a_api.html': ['ModelServer', 'ChatRequest', 'serve'],
+             '05b_export.html': ['export_merged', 'write_gguf', 'parity'],
+             '06_eval.html': ['load_metric', 'perplexity', 'mc_eval', 'compare'],
+             '07_widgets.html': ['ConfigForm', 'field_visible'],
              '08_cli.html': ['cmd_check', 'main'],
              '97_test_utils.html': ['tiny_llama', 'tiny_tokenizer']}
 
