@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['Bleu']
 
-# %% ../../nbs/06b_bleu.ipynb #627b8adf
+# %% ../../nbs/06b_bleu.ipynb #a0ac592e
 import datasets
 import evaluate
 import sacrebleu
 
-# %% ../../nbs/06b_bleu.ipynb #9fb0a375
+# %% ../../nbs/06b_bleu.ipynb #0ce953d3
 class Bleu(evaluate.Metric):
     "Corpus BLEU (0-100) with `sacrebleu`'s standard tokenization; one or more references per prediction."
     def _info(self):

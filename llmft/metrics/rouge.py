@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['Rouge']
 
-# %% ../../nbs/06a_rouge.ipynb #4d0aa6f7
+# %% ../../nbs/06a_rouge.ipynb #d3e02122
 import datasets
 import evaluate
 from rouge_score import rouge_scorer, scoring
 
-# %% ../../nbs/06a_rouge.ipynb #056ec626
+# %% ../../nbs/06a_rouge.ipynb #1c2e7db6
 class Rouge(evaluate.Metric):
     "ROUGE-1, ROUGE-2, ROUGE-L and ROUGE-Lsum F-measures (aggregated), computed with `rouge_score`."
     def _info(self):
