@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 
 # %% auto #0
-__all__ = ['TINY_CHATS', 'CHATML_TEMPLATE', 'TINY_SPECIALS', 'tiny_chats', 'tiny_tokenizer', 'tiny_llama']
+__all__ = ['TINY_CHATS', 'CHATML_TEMPLATE', 'TINY_SPECIALS', 'tiny_chats', 'tiny_tokenizer', 'tiny_llama', 'tiny_model_dir']
 
 # %% ../nbs/97_test_utils.ipynb #544db599
 TINY_CHATS = [
@@ -52,3 +52,11 @@ def tiny_llama(tokenizer=None, hidden_size:int=64, num_layers:int=2, num_heads:i
                       pad_token_id=tok.pad_token_id, tie_word_embeddings=True)
     torch.manual_seed(seed)
     return LlamaForCausalLM(cfg)
+
+# %% ../nbs/97_test_utils.ipynb #4937e9eb
+def tiny_model_dir(dest, tokenizer=None, **kwargs):
+    "Save `tiny_llama` and its tokenizer into folder `dest` (a `model_name_or_path` for tests); `kwargs` go to `tiny_llama`."
+    from pathlib import Path
+    tok = tokenizer or tiny_tokenizer()
+    dest = Path(dest); tiny_llama(tok, **kwargs).save_pretrained(dest); tok.save_pretrained(dest)
+    return dest
