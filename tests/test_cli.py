@@ -48,11 +48,38 @@ def test_check_missing_file():
     r = llmft('check', 'no_such_config.yaml')
     assert r.returncode == 1 and 'config file not found' in r.stderr and 'Traceback' not in r.stderr
 
-def test_demo_answers_offline():
-    r = llmft('demo', '--max-new-tokens', '24', timeout=900)
+def test_demo_fine_tunes_and_compares(tmp_path):
+    "The main job: `llmft demo` fine-tunes the bundled model offline and the tuned model scores >= 90%."
+    r = subprocess.run([str(Path(sys.executable).parent/'llmft'), 'demo', '--output-dir', str(tmp_path/'demo')],
+                       capture_output=True, text=True, timeout=1200)
+    assert r.returncode == 0, r.stderr[-3000:]
+    scores = {l.split()[0]: [int(x.rstrip('%')) for x in l.split()[-2:]] for l in r.stdout.splitlines() if l.rstrip().endswith('%')}
+    assert scores['identity'][1] >= 90 and scores['task'][1] >= 90, r.stdout
+    assert scores['general'][1] == 100, r.stdout
+    assert scores['identity'][0] < 50 and scores['task'][0] < 50, r.stdout   # the base model could not do it
+    assert (tmp_path/'demo'/'adapter_model.safetensors').is_file() and (tmp_path/'demo'/'train_results.json').is_file()
+
+def test_check_llamafactory_folder(tmp_path, tiny_run):
+    "A LLaMA-Factory data folder (dataset_info.json + alpaca, sharegpt, OpenAI and preference files) loads unchanged."
+    import shutil
+    from llmft.data import bundled_data_dir
+    src = bundled_data_dir()
+    for f in src.iterdir(): shutil.copy(f, tmp_path/f.name)
+    r = llmft('check', f"model_name_or_path={tiny_run/'base'}", f'dataset_dir={tmp_path}',
+              'dataset=alpaca_sample,sharegpt_sample,openai_sample', 'cutoff_len=256')
     assert r.returncode == 0, r.stderr
-    assert 'Paris' in r.stdout
-    assert r.stdout.count('> ') >= 3
+    for name in ('alpaca_sample', 'sharegpt_sample', 'openai_sample'): assert f'{name} (' in r.stdout
+    assert 'total:' in r.stdout and 'examples' in r.stdout
+    r = llmft('check', f"model_name_or_path={tiny_run/'base'}", f'dataset_dir={tmp_path}', 'stage=dpo', 'dataset=pref_alpaca_sample,pref_sharegpt_sample')
+    assert r.returncode == 0, r.stderr
+    assert 'pref_alpaca_sample (' in r.stdout and 'pref_sharegpt_sample (' in r.stdout
+
+def test_check_refuses_broken_data(tmp_path, tiny_run):
+    bad = tmp_path/'broken.jsonl'
+    bad.write_text('{"instruction": "a", "output": "b"}\n{"instruction": "c", "output": \n{"instruction": "d"}\n')
+    r = llmft('check', f"model_name_or_path={tiny_run/'base'}", f'dataset={bad}')
+    assert r.returncode == 1
+    assert 'broken.jsonl' in r.stderr and 'line 2' in r.stderr and 'line 3' in r.stderr and 'Traceback' not in r.stderr
 
 # --- using a fine-tuned model: chat, api, export ---------------------------------------------------------------
 
