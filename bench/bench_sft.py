@@ -63,25 +63,19 @@ def run_trl(mode, out):
                 version=f'trl {trl.__version__}')
 
 def run_llmft(out):
-    from datasets import Dataset
-    from peft import LoraConfig, get_peft_model
-    from transformers import DataCollatorForSeq2Seq
-    from llmft.config import make_config
+    "(c): `llmft train` on the same conversations (OpenAI messages jsonl), same LoRA, batch, epochs and learning rate."
+    from llmft.cli import main
+    data = Path(out)/'conversations.jsonl'
+    data.write_text(''.join(json.dumps({'messages': r['prompt'] + r['completion']}) + '\n' for r in conversations()))
+    rc = main(['train', f'dataset={data}', f'output_dir={Path(out)/"run"}', f'lora_rank={LORA["r"]}', f'lora_alpha={LORA["lora_alpha"]}',
+               'lora_target=all', f'per_device_train_batch_size={BATCH}', 'gradient_accumulation_steps=1', 'num_train_epochs=1',
+               f'learning_rate={LR}', 'lr_scheduler_type=linear', 'logging_steps=1', 'save_steps=100000', f'seed={SEED}', 'cutoff_len=1024'])
+    assert rc == 0, f'llmft train exited {rc}'
+    m = json.loads((Path(out)/'run'/'train_results.json').read_text())
     from llmft.models import load_pretrained
-    from llmft.trainer import train
     model, tok = load_pretrained()
-    rows = conversations()
-    def encode(r):
-        prompt = tok.apply_chat_template(r['prompt'], tokenize=True, add_generation_prompt=True, return_dict=False)
-        full = tok.apply_chat_template(r['prompt'] + r['completion'], tokenize=True, return_dict=False)
-        return dict(input_ids=full, attention_mask=[1]*len(full), labels=[-100]*len(prompt) + full[len(prompt):])
-    ds = Dataset.from_list([encode(r) for r in rows])
-    model = get_peft_model(model, LoraConfig(**LORA))
-    cfg = make_config(output_dir=out, per_device_train_batch_size=BATCH, gradient_accumulation_steps=1, num_train_epochs=1,
-                      learning_rate=LR, logging_steps=1, save_steps=10_000, seed=SEED, lr_scheduler_type='linear')
-    r = train(cfg, model, tok, ds, data_collator=DataCollatorForSeq2Seq(tok, padding=True, label_pad_token_id=-100))
-    return dict(runtime=r.metrics['train_runtime'], tokens=sum(len(x) for x in ds['input_ids']), final_loss=r.metrics['final_loss'],
-                params=sum(p.numel() for p in model.parameters() if not p.requires_grad), version='llmft')
+    return dict(runtime=m['train_runtime'], tokens=_real_tokens(tok, conversations()), final_loss=m['final_loss'],
+                params=sum(p.numel() for p in model.parameters()), version='llmft')
 
 TRL_CPU = '1.16.0'  # TRL 1.15's SFTTrainer cannot train on a CPU (its fused LM head needs triton); 1.16 can
 

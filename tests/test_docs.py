@@ -10,6 +10,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT/'_docs'
 API_PAGES = {'00_config.html': ['make_config', 'load_config', 'ConfigError'],
              '01_models.html': ['detect_hardware', 'resolve_model', 'bundled_model_path'],
+             '02_data.html': ['get_dataset', 'DataCollator', 'ExampleView'],
+             '03_model.html': ['load_model', 'make_optimizer'],
+             '03a_memory.html': ['estimate_memory', 'recommend'],
+             '04b_finetune.html': ['finetune', 'run_demo'],
              '04_trainer.html': ['LlmftTrainer', 'causal_lm_loss', 'RunGuard', 'train'],
              '04a_stages.html': ['TorchLogProbHead', 'trl_cpu_fallback'],
              '05_inference.html': ['generate', 'stream', 'load_for_inference'],
