@@ -140,3 +140,18 @@ def test_api_serves_openai_clients(tiny_run):
         with pytest.raises(openai.BadRequestError): client.chat.completions.create(model='adapter', messages=[{'role': 'robot', 'content': 'x'}])
     finally:
         p.terminate(); p.wait(timeout=30)
+
+def test_eval_and_predict_offline(tiny_run, tmp_path):
+    "`llmft eval` writes rouge, bleu and perplexity for the tiny model offline; `llmft predict` writes a jsonl."
+    import json
+    r = llmft('eval', f"model_name_or_path={tiny_run/'base'}", f"adapter_name_or_path={tiny_run/'adapter'}", 'dataset=alpaca_sample',
+              f"output_dir={tmp_path/'eval'}", 'metrics=rouge,bleu,perplexity', 'max_new_tokens=8')
+    assert r.returncode == 0, r.stderr
+    res = json.loads((tmp_path/'eval'/'eval_results.json').read_text())
+    assert {'rouge1', 'rougeL', 'bleu', 'perplexity'} <= set(res)
+    r = llmft('predict', f"model_name_or_path={tiny_run/'base'}", 'dataset=sharegpt_sample', f"output_dir={tmp_path/'pred'}", 'max_new_tokens=4')
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(l) for l in (tmp_path/'pred'/'generated_predictions.jsonl').read_text().splitlines()]
+    assert rows and set(rows[0]) == {'prompt', 'reference', 'prediction'}
+    r = llmft('eval', f"model_name_or_path={tiny_run/'base'}", 'dataset=alpaca_sample', 'metrics=rouge,blue')
+    assert r.returncode == 1 and "metrics: unknown metric blue" in r.stderr
