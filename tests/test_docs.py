@@ -20,7 +20,7 @@ API_PAGES = {'00_config.html': ['make_config', 'load_config', 'ConfigError'],
              '05a_api.html': ['ModelServer', 'ChatRequest', 'serve'],
              '05b_export.html': ['export_merged', 'write_gguf', 'parity'],
              '06_eval.html': ['load_metric', 'perplexity', 'mc_eval', 'compare'],
-             '07_widgets.html': ['ConfigForm', 'field_visible'],
+             '07_widgets.html': ['ConfigForm', 'field_visible', 'TrainDashboard'],
              '08_cli.html': ['cmd_check', 'main'],
              '97_test_utils.html': ['tiny_llama', 'tiny_tokenizer']}
 
