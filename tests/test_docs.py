@@ -46,12 +46,14 @@ def _chromium():
     if os.environ.get('CI'): pytest.fail('chromium is missing under CI: .ci/run should have installed it')
     pytest.skip('no chromium here (apt-get install chromium)')
 
-def test_home_page_renders_in_browser(site, tmp_path):
+@pytest.mark.parametrize('page', ['index.html', '04_trainer.html'])
+def test_pages_render_in_browser(site, tmp_path, page):
+    "The home page and an API page render in headless chromium: a non-blank screenshot, navigation to the API and tutorials."
     chrome = _chromium()
-    shot = tmp_path/'home.png'
+    shot = tmp_path/'page.png'
     base = [chrome, '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
             '--disable-component-update', '--no-first-run', f'--user-data-dir={tmp_path/"profile"}']
-    url = (site/'index.html').as_uri()
+    url = (site/page).as_uri()
     r = subprocess.run(base + ['--window-size=1280,900', f'--screenshot={shot}', url], capture_output=True, text=True, timeout=120)
     assert shot.is_file(), r.stderr
     from PIL import Image
@@ -60,4 +62,4 @@ def test_home_page_renders_in_browser(site, tmp_path):
     assert hi - lo > 100, 'the screenshot is blank'
     assert sum(1 for n in im.resize((64, 48)).histogram() if n) > 10, 'the screenshot shows almost nothing'
     dom = subprocess.run(base + ['--dump-dom', url], capture_output=True, text=True, timeout=120).stdout
-    assert '<nav' in dom and '00_config.html' in dom, 'navigation to the API pages is missing'
+    assert '<nav' in dom and '00_config.html' in dom and 'tutorials/01_quickstart.html' in dom, 'navigation is missing'
