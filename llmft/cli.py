@@ -8,7 +8,8 @@ import argparse, sys, time
 from dataclasses import asdict
 from pathlib import Path
 from .config import ConfigError, ConfigIssue, config_keys, config_errors, make_config, parse_overrides, read_yaml
-from .models import KNOWN_MODELS, DEFAULT_MODEL, detect_hardware, llmft_home, resolve_model
+from .catalog import KNOWN_MODELS, DEFAULT_MODEL, llmft_home, resolve_model
+from .hardware import detect_hardware
 
 # %% auto #0
 __all__ = ['CHAT_HELP', 'config_from_args', 'cmd_models', 'cmd_check', 'cmd_demo', 'cmd_train', 'cmd_chat', 'cmd_api',
@@ -81,7 +82,7 @@ def _check_data(cfg) -> int:
     import datasets
     from transformers import AutoTokenizer
     from llmft.data import DataError, data_report
-    from llmft.models import model_path
+    from llmft.catalog import model_path
     datasets.disable_progress_bars()
     try:
         tok = AutoTokenizer.from_pretrained(model_path(cfg.model_name_or_path), trust_remote_code=cfg.trust_remote_code)

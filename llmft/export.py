@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 import yaml
 from .config import Config
-from .models import model_path, write_atomic_dir
+from .catalog import model_path, write_atomic_dir
 from .inference import load_for_inference
 
 # %% auto #0

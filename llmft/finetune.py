@@ -7,7 +7,7 @@ from __future__ import annotations
 import json, sys, tempfile, time
 from pathlib import Path
 from .config import Config
-from .models import detect_hardware
+from .hardware import detect_hardware
 from .trainer import TrainResult, train
 
 # %% auto #0
@@ -34,7 +34,7 @@ def load_reward_model(cfg:Config):
     "`(model, tokenizer)` for the `rm` stage: the base with a scalar score head, and a LoRA adapter when `finetuning_type` is lora."
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
-    from llmft.models import model_path
+    from llmft.catalog import model_path
     src = model_path(cfg.model_name_or_path)
     tok = AutoTokenizer.from_pretrained(src, trust_remote_code=cfg.trust_remote_code)
     if tok.pad_token_id is None: tok.pad_token = tok.eos_token
@@ -74,7 +74,7 @@ def run_demo(output_dir:str='outputs/demo', name:str='Llamy', author:str='llmft'
     from llmft.data import bundled_data_dir, fill_identity
     from llmft.eval import Comparison, exact_match
     from llmft.inference import generate, load_for_inference
-    from llmft.models import DEFAULT_MODEL
+    from llmft.catalog import DEFAULT_MODEL
     t0 = time.time()
     test = json.loads((bundled_data_dir()/'demo_task_test.json').read_text())
     task_q = [r['instruction'] + ('\n' + r['input'] if r.get('input') else '') for r in test]

@@ -81,7 +81,7 @@ def load_for_inference(base:str, adapters=(), quantization_bit:int|None=None, de
     "`(model, tokenizer)` in eval mode: `base` (quantized if `quantization_bit`, dequantised if asked) with `adapters`."
     from pathlib import Path
     from transformers import AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig
-    from llmft.models import model_path, load_pretrained
+    from llmft.catalog import model_path, load_pretrained
     adapters = [a for a in (adapters.split(',') if isinstance(adapters, str) else adapters or []) if str(a).strip()]
     if quantization_bit:
         src = model_path(base)

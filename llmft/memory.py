@@ -7,7 +7,7 @@ from __future__ import annotations
 import math, re
 from dataclasses import dataclass, asdict, replace
 from .config import Config, make_config
-from .models import Hardware
+from .hardware import Hardware, choose_precision, persona, persona_key
 
 # %% auto #0
 __all__ = ['GB', 'GPUS', 'layer_linears', 'param_counts', 'MemoryEstimate', 'estimate_memory', 'gpu_memory', 'Plan', 'recommend',
@@ -73,7 +73,6 @@ def _optim_bytes(cfg:Config) -> float:
     return 2.0 if '8bit' in o else 8.0
 
 def _precision(cfg:Config, hardware=None) -> str:
-    from llmft.model import choose_precision
     if hardware is None: hardware = Hardware('cuda', 'GPU', True, True, 1, None, 1, 0.0)  # plan for a bf16 GPU by default
     return choose_precision(cfg, hardware)
 
@@ -161,7 +160,8 @@ def recommend(cfg:Config, gpu, model_config=None, headroom:float=0.9, overhead_g
     "Settings of `cfg` that fit `gpu` (name or GB): its own method, then LoRA 16-bit, then QLoRA 4-bit; bigger batches first, each without checkpointing if possible; None if nothing fits."
     if model_config is None: model_config = load_model_config(cfg)
     budget = gpu_memory(gpu)*headroom - overhead_gb  # CUDA context and allocator slack
-    hw = Hardware('cuda', str(gpu), True, 'T4' not in str(gpu).upper(), 1, gpu_memory(gpu), 1, 0.0)
+    try: hw = persona(gpu)
+    except ValueError: hw = Hardware('cuda', f'{gpu} GB GPU', True, True, 1, gpu_memory(gpu), 1, 0.0)
     eff = cfg.per_device_train_batch_size*cfg.gradient_accumulation_steps
     methods = [(cfg.finetuning_type, cfg.quantization_bit)] + [m for m in (('lora', None), ('lora', 4)) if m != (cfg.finetuning_type, cfg.quantization_bit)]
     for ft, bits in methods:
@@ -178,7 +178,7 @@ def recommend(cfg:Config, gpu, model_config=None, headroom:float=0.9, overhead_g
 def load_model_config(cfg:Config):
     "The `transformers` config of `cfg.model_name_or_path` (no weights are read)."
     from transformers import AutoConfig
-    from llmft.models import model_path
+    from llmft.catalog import model_path
     return AutoConfig.from_pretrained(model_path(cfg.model_name_or_path), trust_remote_code=cfg.trust_remote_code)
 
 def memory_report(cfg:Config, hardware=None, gpu=None, model_config=None) -> str:

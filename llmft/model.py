@@ -8,38 +8,12 @@ import importlib.util, math, os, shutil, tempfile
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 from .config import Config, ConfigError, ConfigIssue, make_config, config_errors
-from .models import DEFAULT_MODEL, Hardware, detect_hardware, model_path, resolve_model, write_atomic_dir, _fix_special_tokens
+from .catalog import DEFAULT_MODEL, model_path, resolve_model, write_atomic_dir, fix_special_tokens
+from .hardware import Hardware, detect_hardware, choose_precision, choose_attention, torch_dtype
 
 # %% auto #0
-__all__ = ['choose_precision', 'choose_attention', 'check_prequantized', 'quantization_config', 'lora_targets', 'apply_freeze',
-           'lora_config', 'prompt_config', 'use_unsloth', 'LoadedModel', 'count_params', 'load_model', 'make_optimizer',
-           'save_model']
-
-# %% ../nbs/03_model.ipynb #d1ab4bde
-def choose_precision(cfg:Config, hw:Hardware) -> str:
-    "The run's precision: 'pure_bf16', 'bf16', 'fp16' or 'fp32', from the config or else from the hardware."
-    if cfg.pure_bf16: return 'pure_bf16'
-    if cfg.bf16: return 'bf16'
-    if cfg.fp16: return 'fp16'
-    if cfg.bf16 is False and cfg.fp16 is False: return 'fp32'
-    return hw.precision
-
-def _torch_dtype(precision:str):
-    import torch
-    return {'pure_bf16':torch.bfloat16, 'bf16':torch.bfloat16, 'fp16':torch.float16, 'fp32':torch.float32}[precision]
-
-# %% ../nbs/03_model.ipynb #e58861f5
-def choose_attention(cfg:Config, hw:Hardware, precision:str) -> str:
-    "The `attn_implementation`: FlashAttention-2 when asked or (auto) installed and usable, else SDPA (or eager when asked)."
-    from transformers.utils import is_flash_attn_2_available
-    fa2_ok = hw.cuda and precision != 'fp32' and is_flash_attn_2_available()
-    if cfg.flash_attn == 'fa2':
-        if not fa2_ok:
-            why = 'needs a CUDA GPU' if not hw.cuda else 'needs bf16 or fp16' if precision == 'fp32' else 'needs the flash-attn package (pip install flash-attn)'
-            raise ConfigError([ConfigIssue('flash_attn', f'FlashAttention-2 {why}; use flash_attn: auto or sdpa')])
-        return 'flash_attention_2'
-    if cfg.flash_attn == 'auto': return 'flash_attention_2' if fa2_ok else 'sdpa'
-    return cfg.flash_attn
+__all__ = ['check_prequantized', 'quantization_config', 'lora_targets', 'apply_freeze', 'lora_config', 'prompt_config',
+           'use_unsloth', 'LoadedModel', 'count_params', 'load_model', 'make_optimizer', 'save_model']
 
 # %% ../nbs/03_model.ipynb #9953c2ba
 _PREQUANT_PACKAGES = {'gptq': ('gptqmodel', 'optimum'), 'awq': ('awq',)}
@@ -220,7 +194,7 @@ def load_model(cfg:Config, hardware:Hardware|None=None, trainable:bool=True) -> 
     if errs := [e for e in config_errors(asdict(cfg), hw) if e.key in ('bf16', 'fp16', 'use_unsloth')]: raise ConfigError(errs)
     src = model_path(cfg.model_name_or_path)
     precision = choose_precision(cfg, hw)
-    dtype = _torch_dtype(precision)
+    dtype = torch_dtype(precision)
     rc = cfg.trust_remote_code
     report = dict(source=f'{resolve_model(cfg.model_name_or_path).kind}: {src}', hardware=str(hw), precision=precision)
     try: mcfg = AutoConfig.from_pretrained(src, trust_remote_code=rc)
@@ -246,7 +220,7 @@ def load_model(cfg:Config, hardware:Hardware|None=None, trainable:bool=True) -> 
         report.update(attention=attn, rope_scaling=rope)
     report['quantization'] = (f'{cfg.quantization_bit}-bit bitsandbytes' + (f' {cfg.quantization_type}, double quant {cfg.double_quantization}' if cfg.quantization_bit == 4 else '')
                               if cfg.quantization_bit else prequant or 'none')
-    _fix_special_tokens(tok, model)
+    fix_special_tokens(tok, model)
     if (added := _add_tokens(tok, model, cfg)): report['tokens_added'] = added
     tok.padding_side = 'right' if trainable else 'left'
     loaded = LoadedModel(model, tok, report, cfg)

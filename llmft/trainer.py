@@ -13,7 +13,7 @@ from transformers import Trainer, TrainerCallback, TrainingArguments
 from transformers.trainer_pt_utils import LengthGroupedSampler
 from transformers.trainer_utils import rotate_checkpoints
 from .config import Config, make_config, save_config
-from .models import detect_hardware
+from .hardware import detect_hardware
 
 # %% auto #0
 __all__ = ['PARTIAL', 'RESULTS', 'STAGES', 'causal_lm_loss', 'last_checkpoint', 'SeededLengthGroupedSampler', 'LlmftTrainerMixin',

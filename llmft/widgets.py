@@ -10,7 +10,8 @@ from pathlib import Path
 import ipywidgets as W
 import yaml
 from .config import Config, ConfigError, ConfigIssue, config_errors, config_keys, coerce, make_config, read_yaml, _key_type
-from .models import KNOWN_MODELS, detect_hardware
+from .catalog import KNOWN_MODELS
+from .hardware import detect_hardware
 
 # %% auto #0
 __all__ = ['field_visible', 'ConfigForm', 'loss_svg', 'TrainDashboard', 'ChatBox']
@@ -167,7 +168,7 @@ def _preview_data(self:ConfigForm) -> str:
     import datasets
     from transformers import AutoTokenizer
     from llmft.data import get_dataset
-    from llmft.models import model_path
+    from llmft.catalog import model_path
     cfg = self.to_config()
     if not cfg.dataset: self.data_box.value = '<i>set a dataset first</i>'; return ''
     datasets.disable_progress_bars()

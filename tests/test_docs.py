@@ -9,7 +9,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT/'_docs'
 API_PAGES = {'00_config.html': ['make_config', 'load_config', 'ConfigError'],
-             '01_models.html': ['detect_hardware', 'resolve_model', 'bundled_model_path'],
+             '01_catalog.html': ['resolve_model', 'bundled_model_path', 'fix_special_tokens'],
+             '01a_hardware.html': ['detect_hardware', 'persona', 'choose_precision', 'choose_attention'],
              '02_data.html': ['get_dataset', 'DataCollator', 'ExampleView'],
              '03_model.html': ['load_model', 'make_optimizer'],
              '03a_memory.html': ['estimate_memory', 'recommend'],

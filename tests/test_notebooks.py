@@ -26,4 +26,4 @@ def test_notebook(nb):
 
 def test_notebooks_found():
     names = {p.name for p in NBS}
-    assert {'index.ipynb', '00_config.ipynb', '01_models.ipynb', '08_cli.ipynb', '97_test_utils.ipynb'} <= names
+    assert {'index.ipynb', '00_config.ipynb', '01_catalog.ipynb', '01a_hardware.ipynb', '08_cli.ipynb', '97_test_utils.ipynb'} <= names
