@@ -11,7 +11,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastcore.basics import patch
-from jinja2.exceptions import TemplateError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from starlette.exceptions import HTTPException
 from transformers import AsyncTextIteratorStreamer, StoppingCriteria, StoppingCriteriaList
@@ -141,6 +140,7 @@ def _sampling(req:ChatRequest) -> dict:
 @patch
 def _prepare(self:ModelServer, req:ChatRequest, job:_Job|None=None) -> _Job:
     "`job` (or a new one) for `req`: the chat rendered, tokenized and checked against the context."
+    from jinja2.exceptions import TemplateError  # what a chat template raises (transformers uses jinja2)
     msgs = [{'role': 'system' if m.role == 'developer' else m.role, 'content': m.content or ''}
             for m in req.messages]
     try: text = self.tokenizer.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
