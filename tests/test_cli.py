@@ -81,6 +81,50 @@ def test_check_refuses_broken_data(tmp_path, tiny_run):
     assert r.returncode == 1
     assert 'broken.jsonl' in r.stderr and 'line 2' in r.stderr and 'line 3' in r.stderr and 'Traceback' not in r.stderr
 
+# --- hostile data and config: one clear message, exit 1, no traceback ---------------------------------------------
+
+def _bomb(levels=9):
+    "The 'billion laughs' YAML: each level repeats the previous list nine times (9 levels: about 387 million values)."
+    lines, prev = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'], 'a'
+    for n in 'bcdefghijk'[:levels - 1]: lines.append(f'{n}: &{n} [' + ','.join([f'*{prev}'] * 9) + ']'); prev = n
+    return '\n'.join(lines + [f'model_name_or_path: *{prev}']) + '\n'
+
+def test_check_refuses_alias_bomb_and_duplicate_keys(tmp_path):
+    (tmp_path/'bomb.yaml').write_text(_bomb())
+    r = llmft('check', str(tmp_path/'bomb.yaml'), timeout=120)
+    assert r.returncode == 1 and 'line 2: *a repeats a list or mapping' in r.stderr and 'Traceback' not in r.stderr
+    assert len(r.stderr) < 500
+    (tmp_path/'twice.yaml').write_text('lora_rank: 4\nlearning_rate: 1.0e-4\nlora_rank: 64\n')
+    r = llmft('check', str(tmp_path/'twice.yaml'))
+    assert r.returncode == 1 and f"lora_rank: {tmp_path/'twice.yaml'}: set twice, on lines 1 and 3" in r.stderr
+
+def test_check_refuses_ragged_csv_and_unknown_files(tmp_path, tiny_run):
+    bad = tmp_path/'ragged.csv'
+    bad.write_text('instruction,input,output\n"q",,a\n"only one field"\n"a",b,c,d,e\n')
+    r = llmft('check', f"model_name_or_path={tiny_run/'base'}", f'dataset={bad}')
+    assert r.returncode == 1 and 'Traceback' not in r.stderr and 'DatasetGenerationError' not in r.stderr
+    assert f'{bad}: line 3: 1 field, but the header line has 3' in r.stderr and f'{bad}: line 4: 5 fields' in r.stderr
+    (tmp_path/'folder').mkdir(); (tmp_path/'folder'/'a.jsonl').write_text('{"instruction": "Q", "output": "74"}\n')
+    (tmp_path/'folder'/'notes.txt').write_text('my notes')
+    r = llmft('check', f"model_name_or_path={tiny_run/'base'}", f"dataset={tmp_path/'folder'}")
+    assert r.returncode == 1 and 'Traceback' not in r.stderr and 'files llmft does not read: notes.txt' in r.stderr
+
+def test_check_registry_stays_in_dataset_dir(tmp_path, tiny_run):
+    (tmp_path/'dataset_info.json').write_text('{"evil": {"file_name": "../../../../etc/passwd"}}')
+    r = llmft('check', f"model_name_or_path={tiny_run/'base'}", f'dataset_dir={tmp_path}', 'dataset=evil')
+    assert r.returncode == 1 and 'Traceback' not in r.stderr
+    assert "entry 'evil': file_name '../../../../etc/passwd' leads out of the folder" in r.stderr
+
+def test_train_streaming_all_bad_rows(tmp_path, tiny_run):
+    "Streaming with every row bad ends in llmft's message (counts, reasons), not accelerate's 'Batch does not contain any data'."
+    bad = tmp_path/'allbad.jsonl'
+    bad.write_text('{"instruction": null, "output": "A"}\n' * 6)
+    r = llmft('train', f"model_name_or_path={tiny_run/'base'}", f'dataset={bad}', 'streaming=true', 'on_bad_rows=skip',
+              'max_steps=2', 'per_device_train_batch_size=2', 'cutoff_len=64', f"output_dir={tmp_path/'out'}")
+    assert r.returncode == 1 and 'Traceback' not in r.stderr and 'Batch does not contain' not in r.stderr
+    assert f"dataset '{bad}' has no usable rows: all 6 rows are bad" in r.stderr
+    assert f'6 rows: instruction is NoneType, not a string (first at {bad}: line 1)' in r.stderr
+
 # --- using a fine-tuned model: chat, api, export ---------------------------------------------------------------
 
 @pytest.fixture(scope='module')
