@@ -231,7 +231,7 @@ def check_config(raw:dict, problems=(), given:bool=True) -> CheckResult:
     issues = list(problems) + config_errors(raw)
     if issues:
         found = f'{len(issues)} problem{"s" * (len(issues) != 1)}: ' + '; '.join(map(str, issues))
-        return CheckResult('config', 'fail', found, 'fix the keys named (llmft check --keys lists every key)')
+        return CheckResult('config', 'fail', found, 'fix what is named (llmft check --keys lists every key)')
     if not given: return CheckResult('config', 'info', "no config given: llmft's defaults were checked",
                                      'pass your config to check its model, output_dir and trackers')
     return CheckResult('config', 'ok', f'valid ({len(raw)} key{"s" * (len(raw) != 1)} set)')
