@@ -12,8 +12,8 @@ from .catalog import KNOWN_MODELS, DEFAULT_MODEL, llmft_home, resolve_model
 from .hardware import detect_hardware
 
 # %% auto #0
-__all__ = ['CHAT_HELP', 'config_from_args', 'cmd_models', 'cmd_check', 'cmd_demo', 'cmd_train', 'cmd_chat', 'cmd_api',
-           'cmd_predict', 'cmd_eval', 'cmd_export', 'main']
+__all__ = ['CHAT_HELP', 'config_from_args', 'cmd_models', 'cmd_check', 'cmd_doctor', 'cmd_demo', 'cmd_train', 'cmd_chat',
+           'cmd_api', 'cmd_predict', 'cmd_eval', 'cmd_export', 'main']
 
 # %% ../nbs/08_cli.ipynb #399e9553
 def config_from_args(args, hardware=None):
@@ -89,6 +89,14 @@ def _check_data(cfg) -> int:
         print(data_report(cfg, tok)); return 0
     except (DataError, FileNotFoundError, ValueError) as e:
         print(f'llmft check: the data has problems:\n{e}', file=sys.stderr); return 1
+
+# %% ../nbs/08_cli.ipynb #5d0c7001
+def cmd_doctor(args) -> int:
+    "Check this machine and a config for what breaks runs, and say what to do; exit 1 when a run would stop."
+    from llmft.doctor import doctor
+    report = doctor(args.config, args.overrides)
+    print(report)
+    return report.exit_code
 
 # %% ../nbs/08_cli.ipynb #1dbcf138
 def cmd_demo(args) -> int:
@@ -221,6 +229,7 @@ def _parser():
     with_config(sub.add_parser('predict', help="answer every conversation of the datasets; write generated_predictions.jsonl"))
     with_config(sub.add_parser('eval', help='compute metrics (rouge, bleu, exact_match, perplexity, accuracy); write eval_results.json'))
     with_config(sub.add_parser('export', help='merge an adapter into its base (checked) and save it, or export the adapter or GGUF'))
+    with_config(sub.add_parser('doctor', help='check this machine and a config for what breaks runs, and what to do'))
     return p
 
 def _split_config(args):
@@ -236,4 +245,5 @@ def main(argv=None) -> int:
     if not args.command: p.print_help(); return 0
     cmds = {'models': cmd_models, 'check': cmd_check, 'demo': cmd_demo, 'train': cmd_train, 'chat': cmd_chat, 'api': cmd_api,
             'predict': cmd_predict, 'eval': cmd_eval, 'export': cmd_export}
+    cmds['doctor'] = cmd_doctor
     return cmds[args.command](_split_config(args))

@@ -48,6 +48,34 @@ def test_check_missing_file():
     r = llmft('check', 'no_such_config.yaml')
     assert r.returncode == 1 and 'config file not found' in r.stderr and 'Traceback' not in r.stderr
 
+DOCTOR_CHECKS = {'versions', 'config', 'gpu', 'disk', 'ram', 'platform', 'trackers', 'model', 'bundled'}
+
+def test_doctor_on_this_machine(tmp_path):
+    "`llmft doctor` prints one line per check, and nothing here would stop a run: exit 0."
+    r = llmft('doctor', f"output_dir={tmp_path/'out'}")
+    assert r.returncode == 0, r.stdout + r.stderr
+    head, *lines = r.stdout.splitlines()
+    assert head.startswith('llmft doctor: nothing would stop a run'), head
+    assert {l.split()[1] for l in lines} == DOCTOR_CHECKS
+    assert {l.split()[0] for l in lines} <= {'ok', 'info', 'warn'}
+    assert f"output_dir {tmp_path/'out'}" in r.stdout
+
+def test_doctor_exits_1_on_what_would_stop_a_run(tmp_path):
+    "bf16 on this CPU, and a config with a typo, are failures with what to do; the other checks still run."
+    import torch
+    if torch.cuda.is_available(): pytest.skip('this machine has a GPU')
+    r = llmft('doctor', 'bf16=true')
+    assert r.returncode == 1 and 'Traceback' not in r.stderr
+    fails = [l for l in r.stdout.splitlines() if l.startswith('FAIL')]
+    assert len(fails) == 1 and fails[0].split()[1] == 'gpu', r.stdout
+    assert 'bf16: this machine (CPU) has no bf16 support -> set fp16: true' in fails[0]
+    cfg = tmp_path/'typo.yaml'
+    cfg.write_text('lerning_rate: 1e-4\n')
+    r = llmft('doctor', str(cfg))
+    assert r.returncode == 1
+    assert "FAIL  config    1 problem: lerning_rate: unknown key; did you mean 'learning_rate'?" in r.stdout
+    assert {l.split()[1] for l in r.stdout.splitlines()[1:]} == DOCTOR_CHECKS
+
 def test_demo_fine_tunes_and_compares(tmp_path):
     "The main job: `llmft demo` fine-tunes the bundled model offline and the tuned model scores >= 90%."
     r = subprocess.run([str(Path(sys.executable).parent/'llmft'), 'demo', '--output-dir', str(tmp_path/'demo')],

@@ -23,6 +23,7 @@ API_PAGES = {'00_config.html': ['make_config', 'load_config', 'ConfigError'],
              '06_eval.html': ['load_metric', 'perplexity', 'mc_eval', 'compare'],
              '07_widgets.html': ['ConfigForm', 'field_visible', 'TrainDashboard'],
              '08_cli.html': ['cmd_check', 'main'],
+             '09_doctor.html': ['doctor', 'DoctorReport', 'check_versions', 'check_gpu', 'check_disk'],
              '97_test_utils.html': ['tiny_llama', 'tiny_tokenizer']}
 
 @pytest.fixture(scope='module')
