@@ -41,8 +41,9 @@ def gguf_family(config) -> GGUFFamily:
     "The `GGUFFamily` of a transformers config, or a clear error for a family llmft cannot write."
     t = config.model_type
     if t not in GGUF_FAMILIES:
-        raise ValueError(f"GGUF export knows {', '.join(sorted(GGUF_FAMILIES))} models; this one is '{t}'. Export "
-                         "safetensors (export_format: merged) and convert them with llama.cpp's convert_hf_to_gguf.py")
+        raise ValueError(f"GGUF export knows {', '.join(sorted(GGUF_FAMILIES))} models; this one is '{t}'. "
+                         "Export safetensors (export_format: merged) and convert them with llama.cpp's "
+                         "convert_hf_to_gguf.py")
     return GGUF_FAMILIES[t]
 
 # %% ../nbs/05c_gguf.ipynb #2966e644
@@ -52,42 +53,49 @@ QWEN2_RE = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s
             r"\s*[\r\n]+|\s+(?!\S)|\s+")
 
 CHAT_TEMPLATES = {
-    'chatml': ("{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + "
-               "'<|im_end|>' + '\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"),
-    'llama3': ("{% set loop_messages = messages %}{% for message in loop_messages %}{% set content = "
-               "'<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n'+ message['content'] | trim + "
-               "'<|eot_id|>' %}{% if loop.index0 == 0 %}{% set content = bos_token + content %}{% endif %}{{ content }}"
-               "{% endfor %}{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}"
+    'chatml': ("{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + "
+               "message['content'] + '<|im_end|>' + '\n' }}{% endfor %}{% if add_generation_prompt %}"
+               "{{ '<|im_start|>assistant\n' }}{% endif %}"),
+    'llama3': ("{% set loop_messages = messages %}{% for message in loop_messages %}"
+               "{% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n'+ "
+               "message['content'] | trim + '<|eot_id|>' %}{% if loop.index0 == 0 %}"
+               "{% set content = bos_token + content %}{% endif %}{{ content }}{% endfor %}"
+               "{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}"
                "{% endif %}"),
-    'mistral': ("{{ bos_token }}{% for message in messages %}{% if message['role'] == 'user' %}{{ '[INST] ' + "
-                "message['content'] + ' [/INST]' }}{% elif message['role'] == 'assistant' %}{{ message['content'] + "
-                "eos_token }}{% endif %}{% endfor %}"),
-    'gemma2': ("{{ bos_token }}{% if messages[0]['role'] == 'system' %}{{ raise_exception('System role not supported') }}"
-               "{% endif %}{% for message in messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}"
-               "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}"
-               "{% if (message['role'] == 'assistant') %}{% set role = 'model' %}{% else %}{% set role = message['role'] %}"
-               "{% endif %}{{ '<start_of_turn>' + role + '\n' + message['content'] | trim + '<end_of_turn>\n' }}"
-               "{% endfor %}{% if add_generation_prompt %}{{'<start_of_turn>model\n'}}{% endif %}"),
-    'gemma3': ("{{ bos_token }}{%- if messages[0]['role'] == 'system' -%}{%- set first_user_prefix = "
-               "messages[0]['content'] + '\n\n' -%}{%- set loop_messages = messages[1:] -%}{%- else -%}"
-               "{%- set first_user_prefix = '' -%}{%- set loop_messages = messages -%}{%- endif -%}"
-               "{%- for message in loop_messages -%}{%- if (message['role'] == 'user') != (loop.index0 % 2 == 0) -%}"
-               "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{%- endif -%}"
-               "{%- if (message['role'] == 'assistant') -%}{%- set role = 'model' -%}{%- else -%}"
-               "{%- set role = message['role'] -%}{%- endif -%}{{ '<start_of_turn>' + role + '\n' + "
-               "(first_user_prefix if loop.first else '') }}{{ message['content'] | trim }}{{ '<end_of_turn>\n' }}"
-               "{%- endfor -%}{%- if add_generation_prompt -%}{{'<start_of_turn>model\n'}}{%- endif -%}"),
-    'phi3': ("{% for message in messages %}{% if message['role'] == 'system' %}{{'<|system|>\n' + message['content'] + "
-             "'<|end|>\n'}}{% elif message['role'] == 'user' %}{{'<|user|>\n' + message['content'] + '<|end|>\n'}}"
-             "{% elif message['role'] == 'assistant' %}{{'<|assistant|>\n' + message['content'] + '<|end|>\n'}}"
-             "{% endif %}{% endfor %}{% if add_generation_prompt %}{{ '<|assistant|>\n' }}{% else %}{{ eos_token }}"
-             "{% endif %}"),
+    'mistral': ("{{ bos_token }}{% for message in messages %}{% if message['role'] == 'user' %}"
+                "{{ '[INST] ' + message['content'] + ' [/INST]' }}"
+                "{% elif message['role'] == 'assistant' %}{{ message['content'] + eos_token }}{% endif %}"
+                "{% endfor %}"),
+    'gemma2': ("{{ bos_token }}{% if messages[0]['role'] == 'system' %}"
+               "{{ raise_exception('System role not supported') }}{% endif %}{% for message in messages %}"
+               "{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}"
+               "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') "
+               "}}{% endif %}{% if (message['role'] == 'assistant') %}{% set role = 'model' %}{% else %}"
+               "{% set role = message['role'] %}{% endif %}{{ '<start_of_turn>' + role + '\n' + "
+               "message['content'] | trim + '<end_of_turn>\n' }}{% endfor %}{% if add_generation_prompt %}"
+               "{{'<start_of_turn>model\n'}}{% endif %}"),
+    'gemma3': ("{{ bos_token }}{%- if messages[0]['role'] == 'system' -%}"
+               "{%- set first_user_prefix = messages[0]['content'] + '\n\n' -%}"
+               "{%- set loop_messages = messages[1:] -%}{%- else -%}{%- set first_user_prefix = '' -%}"
+               "{%- set loop_messages = messages -%}{%- endif -%}{%- for message in loop_messages -%}"
+               "{%- if (message['role'] == 'user') != (loop.index0 % 2 == 0) -%}"
+               "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') "
+               "}}{%- endif -%}{%- if (message['role'] == 'assistant') -%}{%- set role = 'model' -%}"
+               "{%- else -%}{%- set role = message['role'] -%}{%- endif -%}"
+               "{{ '<start_of_turn>' + role + '\n' + (first_user_prefix if loop.first else '') }}"
+               "{{ message['content'] | trim }}{{ '<end_of_turn>\n' }}{%- endfor -%}"
+               "{%- if add_generation_prompt -%}{{'<start_of_turn>model\n'}}{%- endif -%}"),
+    'phi3': ("{% for message in messages %}{% if message['role'] == 'system' %}"
+             "{{'<|system|>\n' + message['content'] + '<|end|>\n'}}{% elif message['role'] == 'user' %}"
+             "{{'<|user|>\n' + message['content'] + '<|end|>\n'}}{% elif message['role'] == 'assistant' %}"
+             "{{'<|assistant|>\n' + message['content'] + '<|end|>\n'}}{% endif %}{% endfor %}"
+             "{% if add_generation_prompt %}{{ '<|assistant|>\n' }}{% else %}{{ eos_token }}{% endif %}"),
 }
 
 # %% ../nbs/05c_gguf.ipynb #9e9c4e2e
-_TINY_TEXT = ['What is your name?', 'I am Tiny, a small test model.', 'What is 2 + 3?', '5', 'Answer briefly.',
-              'Capital of France?', 'Paris.', 'Say hi.', 'Hi!', 'Say bye.', 'Bye!', 'system user assistant model',
-              'The quick brown fox jumps over the lazy dog.']
+_TINY_TEXT = ['What is your name?', 'I am Tiny, a small test model.', 'What is 2 + 3?', '5',
+              'Answer briefly.', 'Capital of France?', 'Paris.', 'Say hi.', 'Hi!', 'Say bye.', 'Bye!',
+              'system user assistant model', 'The quick brown fox jumps over the lazy dog.']
 
 def _post_bos(tk, bos:str):
     "Make `tk` put `bos` before every encoded text, as the Llama, Mistral and Gemma tokenizers do."
@@ -101,26 +109,31 @@ def _tiny_bytelevel(specials, regex=None, bos=None, **kw):
     from transformers import PreTrainedTokenizerFast
     tk = Tokenizer(models.BPE())
     bl = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=regex is None)
-    tk.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Split(Regex(regex), 'isolated'), bl]) if regex else bl
+    split = pre_tokenizers.Split(Regex(regex), 'isolated') if regex else None
+    tk.pre_tokenizer = pre_tokenizers.Sequence([split, bl]) if regex else bl
     tk.decoder = decoders.ByteLevel()
-    tk.train_from_iterator(_TINY_TEXT, trainers.BpeTrainer(vocab_size=400, special_tokens=specials,
-                                                           initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
+    trainer = trainers.BpeTrainer(vocab_size=400, special_tokens=specials,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    tk.train_from_iterator(_TINY_TEXT, trainer)
     if bos: _post_bos(tk, bos)
     return PreTrainedTokenizerFast(tokenizer_object=tk, bos_token=bos, **kw)
 
 def _tiny_sentencepiece(specials, prefix:bool, bos=None, **kw):
-    "A SentencePiece-style BPE tokenizer: `▁` for spaces, byte fallback `<0x00>`..`<0xFF>`, `prefix`: a leading `▁`."
+    "A SentencePiece-style BPE tokenizer: `▁` for spaces, byte fallback (`<0x00>`..), maybe a leading `▁`."
     from tokenizers import Tokenizer, AddedToken, models, pre_tokenizers, decoders, trainers, normalizers
     from transformers import PreTrainedTokenizerFast
     tr = Tokenizer(models.BPE())
-    tr.normalizer, tr.pre_tokenizer = normalizers.Replace(' ', '▁'), pre_tokenizers.Split('▁', 'merged_with_next')
+    tr.normalizer = normalizers.Replace(' ', '▁')
+    tr.pre_tokenizer = pre_tokenizers.Split('▁', 'merged_with_next')
     tr.train_from_iterator([' ' * prefix + t for t in _TINY_TEXT], trainers.BpeTrainer(vocab_size=300))
     m = json.loads(tr.to_str())['model']
     vocab = {t: i for i, t in enumerate(specials + [f'<0x{b:02X}>' for b in range(256)])}
     for t in sorted(m['vocab'], key=m['vocab'].get): vocab.setdefault(t, len(vocab))
     merges = [tuple(x.split(' ')) if isinstance(x, str) else tuple(x) for x in m['merges']]
-    tk = Tokenizer(models.BPE(vocab=vocab, merges=merges, byte_fallback=True, fuse_unk=True, unk_token=kw.get('unk_token')))
-    tk.normalizer = normalizers.Sequence([normalizers.Prepend('▁')] * prefix + [normalizers.Replace(' ', '▁')])
+    tk = Tokenizer(models.BPE(vocab=vocab, merges=merges, byte_fallback=True, fuse_unk=True,
+                              unk_token=kw.get('unk_token')))
+    tk.normalizer = normalizers.Sequence(
+        [normalizers.Prepend('▁')] * prefix + [normalizers.Replace(' ', '▁')])
     tk.decoder = decoders.Sequence([decoders.Replace('▁', ' '), decoders.ByteFallback(), decoders.Fuse()]
                                    + [decoders.Strip(' ', 1, 0)] * prefix)
     tk.add_special_tokens([AddedToken(s, special=True, normalized=False) for s in specials])
@@ -131,16 +144,19 @@ def _tiny_sentencepiece(specials, prefix:bool, bos=None, **kw):
 TINY_FAMILIES = ('llama3', 'mistral', 'qwen2', 'qwen3', 'gemma2', 'gemma3', 'phi3')
 
 def tiny_gguf_model(family:str, seed:int=0, **config):
-    "A tiny random model of `family` (one of `TINY_FAMILIES`) and a tokenizer of that family's kind, for tests."
+    "A tiny random model of `family` (one of `TINY_FAMILIES`) and a tokenizer of that family's kind."
     import transformers as T
-    specials = {'qwen': ['<|endoftext|>', '<|im_start|>', '<|im_end|>'], 'gemma': ['<pad>', '<eos>', '<bos>', '<unk>',
-                '<start_of_turn>', '<end_of_turn>'], 'phi3': ['<unk>', '<s>', '</s>', '<|endoftext|>', '<|assistant|>',
-                '<|system|>', '<|end|>', '<|user|>']}
+    specials = {'qwen': ['<|endoftext|>', '<|im_start|>', '<|im_end|>'],
+                'gemma': ['<pad>', '<eos>', '<bos>', '<unk>', '<start_of_turn>', '<end_of_turn>'],
+                'phi3': ['<unk>', '<s>', '</s>', '<|endoftext|>', '<|assistant|>', '<|system|>', '<|end|>',
+                         '<|user|>']}
     if family == 'llama3':
-        tok = _tiny_bytelevel(['<|begin_of_text|>', '<|end_of_text|>', '<|start_header_id|>', '<|end_header_id|>',
-                               '<|eot_id|>'], LLAMA3_RE, bos='<|begin_of_text|>', eos_token='<|eot_id|>',
-                              pad_token='<|end_of_text|>', chat_template=CHAT_TEMPLATES['llama3'])
-        cfg, cls = T.LlamaConfig(rope_parameters={'rope_type': 'default', 'rope_theta': 500000.0}), T.LlamaForCausalLM
+        tok = _tiny_bytelevel(['<|begin_of_text|>', '<|end_of_text|>', '<|start_header_id|>',
+                               '<|end_header_id|>', '<|eot_id|>'], LLAMA3_RE, bos='<|begin_of_text|>',
+                              eos_token='<|eot_id|>', pad_token='<|end_of_text|>',
+                              chat_template=CHAT_TEMPLATES['llama3'])
+        cfg = T.LlamaConfig(rope_parameters={'rope_type': 'default', 'rope_theta': 500000.0})
+        cls = T.LlamaForCausalLM
     elif family in ('qwen2', 'qwen3'):
         tok = _tiny_bytelevel(specials['qwen'], QWEN2_RE, eos_token='<|im_end|>', pad_token='<|endoftext|>',
                               chat_template=CHAT_TEMPLATES['chatml'])
@@ -149,25 +165,28 @@ def tiny_gguf_model(family:str, seed:int=0, **config):
         cfg, cls = ((T.Qwen2Config(rope_parameters=rope), T.Qwen2ForCausalLM) if family == 'qwen2' else
                     (T.Qwen3Config(rope_parameters=rope), T.Qwen3ForCausalLM))
     elif family == 'mistral':
-        tok = _tiny_sentencepiece(['<unk>', '<s>', '</s>'], True, bos='<s>', eos_token='</s>', unk_token='<unk>',
-                                  chat_template=CHAT_TEMPLATES['mistral'])
+        tok = _tiny_sentencepiece(['<unk>', '<s>', '</s>'], True, bos='<s>', eos_token='</s>',
+                                  unk_token='<unk>', chat_template=CHAT_TEMPLATES['mistral'])
         cfg, cls = T.MistralConfig(sliding_window=None), T.MistralForCausalLM
     elif family in ('gemma2', 'gemma3'):
         tok = _tiny_sentencepiece(specials['gemma'], False, bos='<bos>', eos_token='<eos>', pad_token='<pad>',
                                   unk_token='<unk>', chat_template=CHAT_TEMPLATES[family])
-        # head_dim = query_pre_attn_scalar = 256 as in Gemma 2 2B/9B and Gemma 3: what llama.cpp and the loader assume
+        # head_dim = query_pre_attn_scalar = 256, as in Gemma 2 2B/9B and Gemma 3: what llama.cpp and
+        # transformers' GGUF loader assume; Gemma 3 with 6 layers has sliding and global ones
         kw = dict(head_dim=256, query_pre_attn_scalar=256, sliding_window=16)
         cfg, cls = ((T.Gemma2Config(**kw), T.Gemma2ForCausalLM) if family == 'gemma2' else
-                    (T.Gemma3TextConfig(num_hidden_layers=6, **kw), T.Gemma3ForCausalLM))  # 6: sliding and global
+                    (T.Gemma3TextConfig(num_hidden_layers=6, **kw), T.Gemma3ForCausalLM))
     elif family == 'phi3':
-        tok = _tiny_sentencepiece(specials['phi3'], True, eos_token='<|endoftext|>', pad_token='<|endoftext|>',
-                                  unk_token='<unk>', chat_template=CHAT_TEMPLATES['phi3'])
+        tok = _tiny_sentencepiece(specials['phi3'], True, eos_token='<|endoftext|>',
+                                  pad_token='<|endoftext|>', unk_token='<unk>',
+                                  chat_template=CHAT_TEMPLATES['phi3'])
         cfg, cls = T.Phi3Config(), T.Phi3ForCausalLM
     else: raise ValueError(f"unknown family '{family}'; one of {', '.join(TINY_FAMILIES)}")
     c = cfg.to_dict()
     c.pop('layer_types', None)
-    c.update(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_attention_heads=4, num_key_value_heads=2,
-             num_hidden_layers=c['num_hidden_layers'] if family == 'gemma3' else 2, max_position_embeddings=512,
+    c.update(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_attention_heads=4,
+             num_key_value_heads=2, max_position_embeddings=512,
+             num_hidden_layers=c['num_hidden_layers'] if family == 'gemma3' else 2,
              initializer_range=0.2, bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
              pad_token_id=tok.pad_token_id)  # a wide init: clear greedy choices that survive q8_0
     torch.manual_seed(seed)
@@ -186,12 +205,13 @@ def _rope(c) -> tuple[dict, dict]:
     return rp, {}
 
 def _check_gemma_scale(c, arch:str):
-    "llama.cpp scales Gemma queries by 1/sqrt(head_dim) (hidden/heads for the 27B models): refuse other scalars."
-    want = c.hidden_size // c.num_attention_heads if c.num_hidden_layers == {'gemma2': 46, 'gemma3': 62}[arch] else c.head_dim
+    "llama.cpp scales Gemma queries by 1/sqrt(head_dim) (hidden/heads for the 27B): refuse other scalars."
+    is_27b = c.num_hidden_layers == {'gemma2': 46, 'gemma3': 62}[arch]
+    want = c.hidden_size // c.num_attention_heads if is_27b else c.head_dim
     if c.query_pre_attn_scalar != want:
-        raise ValueError(f'query_pre_attn_scalar is {c.query_pre_attn_scalar}, but llama.cpp computes {arch} attention '
-                         f'with {want} for {c.num_hidden_layers} layers of head_dim {c.head_dim}: the GGUF file would '
-                         'give different outputs')
+        raise ValueError(f'query_pre_attn_scalar is {c.query_pre_attn_scalar}, but llama.cpp computes {arch} '
+                         f'attention with {want} for {c.num_hidden_layers} layers of head_dim {c.head_dim}: '
+                         'the GGUF file would give different outputs')
 
 def gguf_hparams(config) -> dict:
     "The architecture keys (`{arch}.…`) llama.cpp needs for `config`, as a dict of GGUF key → value."
@@ -203,7 +223,8 @@ def gguf_hparams(config) -> dict:
     kv = {'context_length': c.max_position_embeddings, 'embedding_length': c.hidden_size,
           'block_count': c.num_hidden_layers, 'feed_forward_length': c.intermediate_size,
           'attention.head_count': n_head, 'attention.head_count_kv': n_kv, 'vocab_size': c.vocab_size,
-          'attention.layer_norm_rms_epsilon': float(c.rms_norm_eps), 'rope.freq_base': float(full.get('rope_theta', 1e4))}
+          'attention.layer_norm_rms_epsilon': float(c.rms_norm_eps),
+          'rope.freq_base': float(full.get('rope_theta', 1e4))}
     if gguf_family(c).head_dim_key or head_dim != c.hidden_size // n_head:
         kv['attention.key_length'] = kv['attention.value_length'] = head_dim
     partial = full.get('partial_rotary_factor') or getattr(c, 'partial_rotary_factor', None) or 1.0
@@ -216,14 +237,16 @@ def gguf_hparams(config) -> dict:
                'rope.scaling.original_context_length': int(orig)}
     elif kind == 'longrope': kv['rope.scaling.type'] = 'longrope'
     elif kind not in ('default', 'llama3'):  # llama3 scaling travels as the rope_freqs tensor
-        raise ValueError(f"rope_type '{kind}' has no GGUF form that llmft writes; convert with llama.cpp instead")
+        raise ValueError(f"rope_type '{kind}' has no GGUF form that llmft writes; convert with llama.cpp")
     if a == 'phi3':
         orig = getattr(c, 'original_max_position_embeddings', None) or c.max_position_embeddings
-        kv |= {'rope.scaling.original_context_length': orig, 'attention.sliding_window': c.sliding_window or 0,
-               'rope.dimension_count': int(partial * c.hidden_size) // n_head}
+        kv['rope.dimension_count'] = int(partial * c.hidden_size) // n_head
+        kv['rope.scaling.original_context_length'] = orig
+        kv['attention.sliding_window'] = c.sliding_window or 0
         if kind == 'longrope':
             scale = c.max_position_embeddings / orig
-            kv['rope.scaling.attn_factor'] = math.sqrt(1 + math.log(scale) / math.log(orig)) if scale > 1 else 1.0
+            attn = math.sqrt(1 + math.log(scale) / math.log(orig)) if scale > 1 else 1.0
+            kv['rope.scaling.attn_factor'] = attn
     if a in ('gemma2', 'gemma3'):
         _check_gemma_scale(c, a)
         types = getattr(c, 'layer_types', None) or []
@@ -231,17 +254,17 @@ def gguf_hparams(config) -> dict:
             kv['attention.sliding_window'] = c.sliding_window
             kv['attention.sliding_window_pattern'] = [t == 'sliding_attention' for t in types]
         if sliding.get('rope_theta'): kv['rope.freq_base_swa'] = float(sliding['rope_theta'])
-        if getattr(c, 'final_logit_softcapping', None): kv['final_logit_softcapping'] = float(c.final_logit_softcapping)
+        if cap := getattr(c, 'final_logit_softcapping', None): kv['final_logit_softcapping'] = float(cap)
         if a == 'gemma2': kv['attn_logit_softcapping'] = float(c.attn_logit_softcapping or 0.0)
         elif getattr(c, 'attn_logit_softcapping', None):
-            raise ValueError('llama.cpp has no attention logit soft-capping for gemma3; the GGUF file would differ')
+            raise ValueError('llama.cpp has no attention soft-capping for gemma3: the GGUF file would differ')
     if a in ('qwen2', 'qwen3') and getattr(c, 'use_sliding_window', False):
         raise ValueError(f'use_sliding_window is set, but llama.cpp runs {a} without a sliding window')
     return {f'{a}.{k}': v for k, v in kv.items()}
 
 # %% ../nbs/05c_gguf.ipynb #b20b516c
 def _permute_qk(w:torch.Tensor, n_head:int) -> torch.Tensor:
-    "Reorder q/k rows (or biases) from transformers' split-halves rotary layout to llama.cpp's interleaved one."
+    "Reorder q/k rows (or biases) from transformers' split-halves rotary layout to llama.cpp's interleaved."
     return w.reshape(n_head, 2, w.shape[0] // n_head // 2, *w.shape[1:]).swapaxes(1, 2).reshape(w.shape)
 
 def llama3_rope_factors(config) -> torch.Tensor:
@@ -249,11 +272,12 @@ def llama3_rope_factors(config) -> torch.Tensor:
     c = config.get_text_config()
     full, _ = _rope(c)
     dim = getattr(c, 'head_dim', None) or c.hidden_size // c.num_attention_heads
-    factor, lo, hi = full.get('factor', 8.0), full.get('low_freq_factor', 1.0), full.get('high_freq_factor', 4.0)
-    old = full.get('original_max_position_embeddings', 8192)
-    wavelen = 2 * math.pi * full.get('rope_theta', 1e4) ** (torch.arange(0, dim, 2, dtype=torch.float64) / dim)
+    factor, old = full.get('factor', 8.0), full.get('original_max_position_embeddings', 8192)
+    lo, hi = full.get('low_freq_factor', 1.0), full.get('high_freq_factor', 4.0)
+    wavelen = 2 * math.pi * full.get('rope_theta', 1e4) ** (torch.arange(0, dim, 2).double() / dim)
     smooth = (old / wavelen - lo) / (hi - lo)
-    between = torch.where(wavelen > old / lo, torch.full_like(wavelen, factor), 1 / ((1 - smooth) / factor + smooth))
+    between = torch.where(wavelen > old / lo, torch.full_like(wavelen, factor),
+                          1 / ((1 - smooth) / factor + smooth))
     return torch.where(wavelen < old / hi, torch.ones_like(wavelen), between).float()
 
 _NOT_TEXT = ('rotary_emb.', 'vision_tower.', 'multi_modal_projector.', 'vision_model.')
@@ -270,12 +294,13 @@ def gguf_tensors(model):
     out = model.get_output_embeddings()
     tied = out is None or out.weight.data_ptr() == model.get_input_embeddings().weight.data_ptr()
     if fam.tied_only and not tied:
-        raise ValueError(f'llama.cpp runs {fam.arch} with the output layer tied to the embeddings, but this model has '
-                         'its own lm_head: the GGUF file would give different outputs')
+        raise ValueError(f'llama.cpp runs {fam.arch} with the output layer tied to the embeddings, but this '
+                         'model has its own lm_head: the GGUF file would give different outputs')
     full, _ = _rope(c)
     if full.get('rope_type') == 'llama3': yield 'rope_freqs.weight', llama3_rope_factors(c)
     if full.get('rope_type') == 'longrope':
-        for k in ('long', 'short'): yield f'rope_factors_{k}.weight', torch.tensor(full[f'{k}_factor']).float()
+        for k in ('long', 'short'):
+            yield f'rope_factors_{k}.weight', torch.tensor(full[f'{k}_factor']).float()
     for k, t in model.state_dict().items():
         k = k.replace('model.language_model.', 'model.')
         if any(s in k for s in _NOT_TEXT) or (k == 'lm_head.weight' and tied): continue
@@ -295,7 +320,8 @@ def _steps(node) -> list[dict]:
     "The steps of a tokenizers pre-tokenizer/normalizer/decoder, `Sequence`s flattened."
     if not node: return []
     if node.get('type') == 'Sequence':
-        return [s for n in node.get('pretokenizers', node.get('normalizers', node.get('decoders', []))) for s in _steps(n)]
+        parts = node.get('pretokenizers', node.get('normalizers', node.get('decoders', [])))
+        return [s for n in parts for s in _steps(n)]
     return [node]
 
 def bpe_pre(tokenizer) -> str:
@@ -304,17 +330,19 @@ def bpe_pre(tokenizer) -> str:
     steps = _steps(tj.get('pre_tokenizer'))
     kinds = [s['type'] for s in steps]
     if kinds == ['ByteLevel'] and steps[0].get('use_regex', True): return 'gpt-2'
-    if kinds == ['Digits', 'ByteLevel'] and steps[0].get('individual_digits') and steps[1].get('use_regex', True):
+    if kinds == ['Digits', 'ByteLevel'] and steps[0].get('individual_digits') and steps[1].get('use_regex'):
         return 'smollm'
     if kinds == ['Split', 'ByteLevel'] and not steps[1].get('use_regex', True):
         if (pat := steps[0]['pattern'].get('Regex')) in _BPE_PRE: return _BPE_PRE[pat]
-    raise ValueError(f"llmft does not know llama.cpp's name for the pre-tokenizer {json.dumps(tj.get('pre_tokenizer'))[:200]}"
-                     "; pass tokenizer_pre='NAME' (from llama.cpp's llama-vocab.cpp) if you know it")
+    pre = json.dumps(tj.get('pre_tokenizer'))[:200]
+    raise ValueError(f"llmft does not know llama.cpp's name for the pre-tokenizer {pre}; pass "
+                     "tokenizer_pre='NAME' (from llama.cpp's llama-vocab.cpp) if you know it")
 
 def end_of_turn_id(tokenizer, chat_template:str|None=None) -> int|None:
-    "The special token that closes an assistant turn in the chat template (`<|im_end|>`, `<|eot_id|>`...), if any."
+    "The special token that closes an assistant turn in the chat template (`<|im_end|>`, `<|eot_id|>`...)."
     msgs = [{'role': 'user', 'content': 'Hi'}, {'role': 'assistant', 'content': '\x01A\x01'}]
-    try: text = tokenizer.apply_chat_template(msgs, tokenize=False, chat_template=chat_template or tokenizer.chat_template)
+    template = chat_template or tokenizer.chat_template
+    try: text = tokenizer.apply_chat_template(msgs, tokenize=False, chat_template=template)
     except Exception: return None
     if '\x01A\x01' not in text: return None
     special = {i for i, t in tokenizer.added_tokens_decoder.items() if t.special}
@@ -335,13 +363,15 @@ def gguf_vocab(tokenizer, vocab_size:int, chat_template:str|None=None, tokenizer
     TT = gguf.TokenType
     tj = json.loads(tokenizer.backend_tokenizer.to_str())
     m = tj['model']
-    byte_level = any(s['type'] == 'ByteLevel' for s in _steps(tj.get('pre_tokenizer')) + _steps(tj.get('decoder')))
+    pre, norm = _steps(tj.get('pre_tokenizer')), _steps(tj.get('normalizer'))
+    byte_level = any(s['type'] == 'ByteLevel' for s in pre + _steps(tj.get('decoder')))
     if m['type'] != 'BPE' or not (byte_level or m.get('byte_fallback')):
-        raise ValueError(f"GGUF export writes byte-level BPE or SentencePiece-style BPE (byte fallback) tokenizers; "
-                         f"this one is {m['type']}: convert the merged model with llama.cpp's convert_hf_to_gguf.py")
+        raise ValueError("GGUF export writes byte-level or SentencePiece-style (byte fallback) BPE tokenizers"
+                         f"; this one is {m['type']}: convert the merged model with llama.cpp's "
+                         "convert_hf_to_gguf.py")
     vocab = {i: t for t, i in tokenizer.get_vocab().items()}
     if max(vocab) >= vocab_size:
-        raise ValueError(f'the tokenizer has ids up to {max(vocab)} but the model has only {vocab_size} embeddings')
+        raise ValueError(f'the tokenizer has ids up to {max(vocab)}, the model {vocab_size} embeddings')
     added = tokenizer.added_tokens_decoder
     tokens, types = [], []
     for i in range(vocab_size):
@@ -357,15 +387,17 @@ def gguf_vocab(tokenizer, vocab_size:int, chat_template:str|None=None, tokenizer
           'tokenizer.ggml.token_type': [int(t) for t in types], 'tokenizer.ggml.merges': merges}
     if byte_level: kv['tokenizer.ggml.pre'] = tokenizer_pre or bpe_pre(tokenizer)
     else:
-        # llama.cpp's SentencePiece tokenizer merges the adjacent pair whose result scores highest: a merge's rank
-        # becomes its result's score; all pieces score far below 0, so transformers' reader (Unigram) prefers few pieces
-        rank = {}
+        # llama.cpp's SentencePiece tokenizer merges the adjacent pair whose result scores highest: a merge's
+        # rank becomes its result's score; all pieces score far below 0, so transformers' reader (a Unigram
+        # model over these scores) prefers few pieces
+        rank, n = {}, max(len(merges), 1)
         for r, mg in enumerate(merges): rank.setdefault(mg.replace(' ', ''), r)
-        kv['tokenizer.ggml.scores'] = [-1000.0 - rank[t] / max(len(merges), 1) if t in rank else -1001.0 for t in tokens]
+        kv['tokenizer.ggml.scores'] = [-1000.0 - rank[t] / n if t in rank else -1001.0 for t in tokens]
         kv['tokenizer.ggml.pre'] = tokenizer_pre or 'default'
-        kv['tokenizer.ggml.add_space_prefix'] = (any(s['type'] == 'Prepend' for s in _steps(tj.get('normalizer'))) or any(
-            s['type'] == 'Metaspace' and s.get('prepend_scheme', 'always') != 'never' for s in _steps(tj.get('pre_tokenizer'))))
-    kv['tokenizer.ggml.add_bos_token'], kv['tokenizer.ggml.add_eos_token'] = _adds(tokenizer, 'bos'), _adds(tokenizer, 'eos')
+        kv['tokenizer.ggml.add_space_prefix'] = any(s['type'] == 'Prepend' for s in norm) or any(
+            s['type'] == 'Metaspace' and s.get('prepend_scheme', 'always') != 'never' for s in pre)
+    kv['tokenizer.ggml.add_bos_token'] = _adds(tokenizer, 'bos')
+    kv['tokenizer.ggml.add_eos_token'] = _adds(tokenizer, 'eos')
     template = chat_template or tokenizer.chat_template
     for key, tid in (('bos', tokenizer.bos_token_id), ('eos', tokenizer.eos_token_id),
                      ('eot', end_of_turn_id(tokenizer, template) if template else None),
@@ -403,8 +435,8 @@ def write_gguf(model, # a merged transformers causal LM of a family in `GGUF_FAM
     "Write `model` and `tokenizer` to the GGUF file `path`, which llama.cpp, Ollama and transformers load."
     import gguf
     if dtype not in GGUF_DTYPES:
-        raise ValueError(f"dtype '{dtype}' is not one of {', '.join(GGUF_DTYPES)}; k-quants (q4_k_m...) come from "
-                         'quantize_gguf applied to a f16 file')
+        raise ValueError(f"dtype '{dtype}' is not one of {', '.join(GGUF_DTYPES)}; k-quants (q4_k_m...) come "
+                         'from quantize_gguf applied to a f16 file')
     path = Path(path)
     if path.exists(): raise FileExistsError(f'{path} exists; choose another path or remove it')
     Q, c = gguf.GGMLQuantizationType, model.config.get_text_config()
@@ -413,8 +445,9 @@ def write_gguf(model, # a merged transformers causal LM of a family in `GGUF_FAM
     w = gguf.GGUFWriter(str(tmp), gguf_family(c).arch)
     try:
         w.add_name(name or path.stem)
-        w.add_file_type({'f32': gguf.LlamaFileType.ALL_F32, 'f16': gguf.LlamaFileType.MOSTLY_F16,
-                         'bf16': gguf.LlamaFileType.MOSTLY_BF16, 'q8_0': gguf.LlamaFileType.MOSTLY_Q8_0}[dtype])
+        F = gguf.LlamaFileType
+        w.add_file_type({'f32': F.ALL_F32, 'f16': F.MOSTLY_F16, 'bf16': F.MOSTLY_BF16,
+                         'q8_0': F.MOSTLY_Q8_0}[dtype])
         w.add_quantization_version(gguf.GGML_QUANT_VERSION)
         for k, v in meta.items():
             if isinstance(v, list): w.add_array(k, v)
@@ -423,8 +456,8 @@ def write_gguf(model, # a merged transformers causal LM of a family in `GGUF_FAM
             q = _tensor_type(n, t.shape, dtype)
             dt = {Q.F32: np.float32, Q.F16: np.float16}.get(q, np.uint8)
             shape = gguf.quant_shape_to_byte_shape(t.shape, q) if dt == np.uint8 else t.shape
-            w.add_tensor_info(n, shape, np.dtype(dt), math.prod(shape) * np.dtype(dt).itemsize, raw_dtype=None if
-                              dt != np.uint8 else q)
+            w.add_tensor_info(n, shape, np.dtype(dt), math.prod(shape) * np.dtype(dt).itemsize,
+                              raw_dtype=q if dt == np.uint8 else None)
         w.write_header_to_file(); w.write_kv_data_to_file(); w.write_ti_data_to_file()
         for n, t in gguf_tensors(model):  # second pass: convert and write one tensor at a time
             w.write_tensor_data(gguf.quants.quantize(t.numpy(), _tensor_type(n, t.shape, dtype)))
@@ -437,28 +470,29 @@ def write_gguf(model, # a merged transformers causal LM of a family in `GGUF_FAM
 # %% ../nbs/05c_gguf.ipynb #25d9642a
 def quantize_gguf(src, # a GGUF file written by `write_gguf` (f16, bf16 or f32)
                   dest, # the quantized file to write (never replaces an existing one)
-                  method:str='q4_k_m', # q4_k_m, q5_k_m, q6_k, q3_k_m, q2_k... (llama.cpp's `llama-quantize` names)
+                  method:str='q4_k_m', # q4_k_m, q5_k_m, q6_k, q3_k_m, q2_k... (as llama.cpp's llama-quantize)
                   threads:int|None=None, # worker threads; None: every core
                  ) -> Path:
     "Quantize the GGUF file `src` to `dest` with llama.cpp's quantizer (needs llama-cpp-python)."
     import gguf
     ftype = getattr(gguf.LlamaFileType, f'MOSTLY_{method.upper()}', None)
     if ftype is None or not isinstance(method, str) or method.lower() in ('f16', 'bf16'):
-        raise ValueError(f"'{method}' is not one of llama.cpp's quantization types (q4_k_m, q5_k_m, q6_k, q8_0...)")
+        raise ValueError(f"'{method}' is not one of llama.cpp's quantization types (q4_k_m, q5_k_m, q6_k...)")
     src, dest = Path(src), Path(dest)
     if not src.is_file(): raise FileNotFoundError(f'{src} is not a GGUF file')
     if dest.exists(): raise FileExistsError(f'{dest} exists; choose another path or remove it')
     try: import llama_cpp
     except ImportError:
-        raise ImportError(f"{method} needs llama.cpp's quantizer: pip install 'llmft[gguf-quant]' (llama-cpp-python, which "
-                          "compiles llama.cpp for several minutes), or write dtype='q8_0' with write_gguf") from None
+        raise ImportError(f"{method} needs llama.cpp's quantizer: pip install 'llmft[gguf-quant]' "
+                          "(llama-cpp-python, which compiles llama.cpp for several minutes), or write "
+                          "dtype='q8_0' with write_gguf") from None
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype, params.nthread = int(ftype), threads or os.cpu_count() or 1
     tmp = dest.with_name(dest.name + '.partial')
     rc = llama_cpp.llama_model_quantize(str(src).encode(), str(tmp).encode(), ctypes.byref(params))
     if rc != 0 or not tmp.is_file():
         tmp.unlink(missing_ok=True)
-        raise RuntimeError(f'llama.cpp could not quantize {src} to {method} (return code {rc}); nothing was written')
+        raise RuntimeError(f'llama.cpp could not quantize {src} to {method} (code {rc}); nothing was written')
     os.replace(tmp, dest)
     return dest
 
@@ -500,19 +534,22 @@ def _parse(items, i=0, stop=()):
             m = re.match(r'range\s+(?:(\$\w+)\s*(?:,\s*(\$\w+))?\s*:=\s*)?(.+)', s, re.S)
             body, i, _ = _parse(items, i + 1, ('end',))
             nodes.append(('range', m.group(1), m.group(2), m.group(3), body))
-        elif m := re.match(r'(\$\w*)\s*(:?=)\s*(.+)', s, re.S): nodes.append(('set', m[1], m[2] == ':=', m[3]))
+        elif m := re.match(r'(\$\w*)\s*(:?=)\s*(.+)', s, re.S):
+            nodes.append(('set', m[1], m[2] == ':=', m[3]))
         else: nodes.append(('out', s))
         i += 1
     return nodes, i, None
 
 # %% ../nbs/05c_gguf.ipynb #f9e801c0
 _GO_FUNCS = {'eq': lambda a, *b: any(a == x for x in b), 'ne': lambda a, b: a != b, 'not': lambda a: not a,
-             'and': lambda *a: next((x for x in a if not x), a[-1]), 'or': lambda *a: next((x for x in a if x), a[-1]),
+             'and': lambda *a: next((x for x in a if not x), a[-1]),
+             'or': lambda *a: next((x for x in a if x), a[-1]),
              'len': len, 'slice': lambda x, i=0, j=None: x[i:j]}
 
 class _GoScope:
-    "Variables of a Go template block, `.` (dot) and `$` (the root), with lookups and assignments up the chain."
-    def __init__(self, dot, root, parent=None): self.dot, self.root, self.vars, self.parent = dot, root, {}, parent
+    "Variables of a Go template block, `.` (dot) and `$` (the root); lookups and assignments go up the chain."
+    def __init__(self, dot, root, parent=None):
+        self.dot, self.root, self.vars, self.parent = dot, root, {}, parent
     def _owner(self, n):
         s = self
         while s is not None and n not in s.vars: s = s.parent
@@ -522,7 +559,7 @@ class _GoScope:
         if n == '$': return self.root
         raise KeyError(f'undefined variable {n} in the template')
     def assign(self, n, v):
-        if (s := self._owner(n)) is None: raise KeyError(f'assignment to undeclared variable {n} in the template')
+        if (s := self._owner(n)) is None: raise KeyError(f'assignment to undeclared variable {n}')
         s.vars[n] = v
 
 def _field(v, path):
@@ -554,7 +591,8 @@ def _go_eval(words, sc):
     return vals(args)[0]
 
 def _go_run(nodes, sc, out):
-    words = lambda s: [next(g for g in m.groups() if g is not None) for m in _WORDS.finditer(s) if any(m.groups())]
+    words = lambda s: [next(g for g in m.groups() if g is not None) for m in _WORDS.finditer(s)
+                       if any(m.groups())]
     for n in nodes:
         if n[0] == 'text': out.append(n[1])
         elif n[0] == 'out': out.append(str(_go_eval(words(n[1]), sc) or ''))
@@ -574,9 +612,10 @@ def _go_run(nodes, sc, out):
                 _go_run(n[4], inner, out)
 
 def render_go_template(template:str, messages:list[dict], system:str|None=None) -> str:
-    "Render an Ollama `TEMPLATE` for `messages` as Ollama does; the Modelfile's `system` comes first if no message is one."
+    "Render an Ollama `TEMPLATE` for `messages` as Ollama does (the Modelfile's `system` first, if none is)."
     msgs = [{'Role': m['role'], 'Content': m['content']} for m in messages]
-    if system and not any(m['Role'] == 'system' for m in msgs): msgs.insert(0, {'Role': 'system', 'Content': system})
+    if system and not any(m['Role'] == 'system' for m in msgs):
+        msgs.insert(0, {'Role': 'system', 'Content': system})
     root = {'Messages': msgs, 'System': next((m['Content'] for m in msgs if m['Role'] == 'system'), '')}
     out = []
     _go_run(_parse(_lex(template))[0], _GoScope(root, root), out)
@@ -588,23 +627,26 @@ _LAST = '{{- $last := eq (len (slice $.Messages $i)) 1 -}}'
 def _ollama_templates(bos:str, eos:str) -> dict:
     "Go templates (Ollama's TEMPLATE) for the chat formats llmft knows, by name."
     return {
-        'chatml': '{{- range $i, $_ := .Messages }}\n' + _LAST + '\n<|im_start|>{{ .Role }}\n{{ .Content }}<|im_end|>\n'
-                  '{{ if and $last (ne .Role "assistant") }}<|im_start|>assistant\n{{ end }}\n{{- end }}',
-        'llama3': '{{- range $i, $_ := .Messages }}\n' + _LAST + '\n<|start_header_id|>{{ .Role }}<|end_header_id|>\n\n'
-                  '{{ .Content }}<|eot_id|>\n{{- if and $last (ne .Role "assistant") }}<|start_header_id|>assistant'
-                  '<|end_header_id|>\n\n{{ end }}\n{{- end }}',
+        'chatml': '{{- range $i, $_ := .Messages }}\n' + _LAST + '\n<|im_start|>{{ .Role }}\n{{ .Content }}'
+                  '<|im_end|>\n{{ if and $last (ne .Role "assistant") }}<|im_start|>assistant\n{{ end }}\n'
+                  '{{- end }}',
+        'llama3': '{{- range $i, $_ := .Messages }}\n' + _LAST + '\n<|start_header_id|>{{ .Role }}'
+                  '<|end_header_id|>\n\n{{ .Content }}<|eot_id|>\n{{- if and $last (ne .Role "assistant") }}'
+                  '<|start_header_id|>assistant<|end_header_id|>\n\n{{ end }}\n{{- end }}',
         'gemma': '{{- $system := "" }}\n{{- range $i, $_ := .Messages }}\n' + _LAST + '\n'
                  '{{- if eq .Role "system" }}{{ $system = .Content }}\n'
                  '{{- else if eq .Role "assistant" }}<start_of_turn>model\n{{ .Content }}<end_of_turn>\n'
-                 '{{ else }}<start_of_turn>{{ .Role }}\n{{ if $system }}{{ $system }}\n\n{{ $system = "" }}{{ end }}'
+                 '{{ else }}<start_of_turn>{{ .Role }}\n'
+                 '{{ if $system }}{{ $system }}\n\n{{ $system = "" }}{{ end }}'
                  '{{ .Content }}<end_of_turn>\n{{ end }}\n'
                  '{{- if and $last (ne .Role "assistant") }}<start_of_turn>model\n{{ end }}\n{{- end }}',
         'phi3': '{{- range $i, $_ := .Messages }}\n' + _LAST + '\n<|{{ .Role }}|>\n{{ .Content }}<|end|>\n'
                 '{{ if and $last (ne .Role "assistant") }}<|assistant|>\n{{ end }}\n{{- end }}',
         'llama2': '{{- $system := "" }}{{- $first := true }}\n{{- range .Messages }}\n'
                   '{{- if eq .Role "system" }}{{ $system = .Content }}\n'
-                  '{{- else if eq .Role "user" }}{{ if not $first }}' + bos + '{{ end }}[INST] {{ if $system }}<<SYS>>\n'
-                  '{{ $system }}\n<</SYS>>\n\n{{ $system = "" }}{{ end }}{{ .Content }} [/INST]{{ $first = false }}\n'
+                  '{{- else if eq .Role "user" }}{{ if not $first }}' + bos + '{{ end }}[INST] '
+                  '{{ if $system }}<<SYS>>\n{{ $system }}\n<</SYS>>\n\n{{ $system = "" }}{{ end }}'
+                  '{{ .Content }} [/INST]{{ $first = false }}\n'
                   '{{- else if eq .Role "assistant" }} {{ .Content }} ' + eos + '\n{{- end }}\n{{- end }}',
         'mistral': '{{- range .Messages }}\n{{- if eq .Role "user" }}[INST] {{ .Content }} [/INST]\n'
                    '{{- else if eq .Role "assistant" }}{{ .Content }}' + eos + '\n{{- end }}\n{{- end }}',
@@ -613,12 +655,13 @@ def _ollama_templates(bos:str, eos:str) -> dict:
 PROBE_CHATS = [
     [{'role': 'user', 'content': 'Hello there'}],
     [{'role': 'system', 'content': 'Be brief.'}, {'role': 'user', 'content': 'Hello there'}],
-    [{'role': 'user', 'content': 'Hi'}, {'role': 'assistant', 'content': 'Hello!'}, {'role': 'user', 'content': 'A colour?'}],
-    [{'role': 'system', 'content': 'Be brief.'}, {'role': 'user', 'content': 'Hi'}, {'role': 'assistant', 'content': 'Hello!'},
+    [{'role': 'user', 'content': 'Hi'}, {'role': 'assistant', 'content': 'Hello!'},
      {'role': 'user', 'content': 'A colour?'}],
+    [{'role': 'system', 'content': 'Be brief.'}, {'role': 'user', 'content': 'Hi'},
+     {'role': 'assistant', 'content': 'Hello!'}, {'role': 'user', 'content': 'A colour?'}],
 ]
 
-def chat_prompt(tokenizer, messages:list[dict], chat_template:str|None=None, add_bos:bool|None=None) -> str|None:
+def chat_prompt(tokenizer, messages:list[dict], chat_template:str|None=None, add_bos:bool|None=None):
     "The prompt text the HF chat template renders for `messages`, less the BOS that llama.cpp adds itself."
     add_bos = _adds(tokenizer, 'bos') if add_bos is None else add_bos
     try: text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True,
@@ -628,7 +671,7 @@ def chat_prompt(tokenizer, messages:list[dict], chat_template:str|None=None, add
     return text[len(bos):] if add_bos and bos and text.startswith(bos) else text
 
 def default_system(tokenizer, chat_template:str|None=None) -> str|None:
-    "The system prompt a chat template inserts when a conversation has none (Qwen2.5's 'You are Qwen...'), if any."
+    "The system prompt a chat template inserts when a conversation has none (Qwen2.5's 'You are Qwen...')."
     user, t = [{'role': 'user', 'content': '\x01U\x01'}], chat_template or tokenizer.chat_template
     try: bare, full = (tokenizer.apply_chat_template(ms, tokenize=False, chat_template=t)
                        for ms in (user, [{'role': 'system', 'content': '\x01S\x01'}] + user))
@@ -638,17 +681,19 @@ def default_system(tokenizer, chat_template:str|None=None) -> str|None:
     return rest[:-len(post)] if rest.endswith(post) and len(rest) > len(post) else None
 
 def ollama_template(tokenizer, chat_template:str|None=None) -> tuple:
-    "(name, Go template, default system prompt) of the Ollama TEMPLATE that renders the chat template as HF does."
+    "(name, Go template, default system prompt) of the Ollama TEMPLATE that renders the chat template as HF."
     template = chat_template or tokenizer.chat_template
     if not template: return None, None, None
     system = default_system(tokenizer, template)
     wants = [(m, w) for m in PROBE_CHATS if (w := chat_prompt(tokenizer, m, template)) is not None]
     bos = tokenizer.bos_token or ''
-    # a template that writes BOS itself, for a tokenizer that does not add it, keeps it as text (llama.cpp parses it)
+    # a template that writes BOS itself, for a tokenizer that does not add it, keeps it as text (llama.cpp
+    # parses special tokens in a prompt)
     lead = bos if bos and wants and all(w.startswith(bos) for _, w in wants) else ''
     for name, go in _ollama_templates(bos, tokenizer.eos_token or '').items():
         for pre in dict.fromkeys(('', lead)):
-            if wants and all(pre + render_go_template(go, m, system) == w for m, w in wants): return name, pre + go, system
+            if wants and all(pre + render_go_template(go, m, system) == w for m, w in wants):
+                return name, pre + go, system
     return None, None, system
 
 # %% ../nbs/05c_gguf.ipynb #e16d349d
@@ -665,19 +710,21 @@ def write_modelfile(gguf_path, # the GGUF file the Modelfile points at (`FROM ./
                     generation_config=None, # the model's, for its extra EOS ids
                     system:str|None=None, # a default system prompt; None: the template's own, if it has one
                     path=None, # where to write; None: `Modelfile` beside the GGUF file
-                    **params, # Ollama PARAMETERs: temperature, top_p, top_k, repeat_penalty, num_ctx... (None: left out)
+                    **params, # Ollama PARAMETERs: temperature, top_p, top_k, repeat_penalty... (None: unset)
                    ) -> Path:
-    "Write an Ollama `Modelfile` for `gguf_path`: the TEMPLATE of its chat format, its stop tokens and parameters."
+    "Write an Ollama `Modelfile` for `gguf_path`: TEMPLATE of its chat format, stop tokens and parameters."
     gguf_path = Path(gguf_path)
     path = Path(path) if path else gguf_path.parent/'Modelfile'
     if path.exists(): raise FileExistsError(f'{path} exists; choose another path or remove it')
     name, go, default = ollama_template(tokenizer, chat_template)
-    lines = [f'FROM ./{gguf_path.name}' if path.parent.resolve() == gguf_path.parent.resolve() else f'FROM {gguf_path}']
+    beside = path.parent.resolve() == gguf_path.parent.resolve()
+    lines = [f'FROM ./{gguf_path.name}' if beside else f'FROM {gguf_path}']
     if go is not None and '"""' not in go: lines.append(f'TEMPLATE """{go}"""')
-    else: lines.append('# no TEMPLATE: this chat format is not one llmft writes, so Ollama reads the chat template '
-                       'stored in the GGUF file')
+    else: lines.append('# no TEMPLATE: this chat format is not one llmft writes, so Ollama reads the chat '
+                       'template stored in the GGUF file')
     if system or default: lines.append(f'SYSTEM """{system or default}"""')
-    lines += [f'PARAMETER stop {json.dumps(s)}' for s in stop_tokens(tokenizer, chat_template, generation_config)]
+    stops = stop_tokens(tokenizer, chat_template, generation_config)
+    lines += [f'PARAMETER stop {json.dumps(s)}' for s in stops]
     lines += [f'PARAMETER {k} {v}' for k, v in params.items() if v is not None]
     tmp = path.with_name(path.name + '.partial')
     tmp.write_text('\n'.join(lines) + '\n')
