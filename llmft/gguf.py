@@ -118,7 +118,7 @@ def _tiny_bytelevel(specials, regex=None, bos=None, **kw):
     if bos: _post_bos(tk, bos)
     return PreTrainedTokenizerFast(tokenizer_object=tk, bos_token=bos, **kw)
 
-def _tiny_sentencepiece(specials, prefix:bool, bos=None, **kw):
+def _tiny_sentencepiece(specials, prefix:bool, bos=None, rstrip=(), **kw):
     "A SentencePiece-style BPE tokenizer: `▁` for spaces, byte fallback (`<0x00>`..), maybe a leading `▁`."
     from tokenizers import Tokenizer, AddedToken, models, pre_tokenizers, decoders, trainers, normalizers
     from transformers import PreTrainedTokenizerFast
@@ -136,7 +136,8 @@ def _tiny_sentencepiece(specials, prefix:bool, bos=None, **kw):
         [normalizers.Prepend('▁')] * prefix + [normalizers.Replace(' ', '▁')])
     tk.decoder = decoders.Sequence([decoders.Replace('▁', ' '), decoders.ByteFallback(), decoders.Fuse()]
                                    + [decoders.Strip(' ', 1, 0)] * prefix)
-    tk.add_special_tokens([AddedToken(s, special=True, normalized=False) for s in specials])
+    tk.add_special_tokens([AddedToken(s, special=True, normalized=False, rstrip=s in rstrip)
+                           for s in specials])
     if bos: _post_bos(tk, bos)
     return PreTrainedTokenizerFast(tokenizer_object=tk, bos_token=bos, **kw)
 
@@ -177,7 +178,9 @@ def tiny_gguf_model(family:str, seed:int=0, **config):
         cfg, cls = ((T.Gemma2Config(**kw), T.Gemma2ForCausalLM) if family == 'gemma2' else
                     (T.Gemma3TextConfig(num_hidden_layers=6, **kw), T.Gemma3ForCausalLM))
     elif family == 'phi3':
-        tok = _tiny_sentencepiece(specials['phi3'], True, eos_token='<|endoftext|>',
+        # as Phi-3's own tokenizer, its chat markers swallow the whitespace after them
+        tok = _tiny_sentencepiece(specials['phi3'], True, rstrip=specials['phi3'][4:] + ['</s>'],
+                                  eos_token='<|endoftext|>',
                                   pad_token='<|endoftext|>', unk_token='<unk>',
                                   chat_template=CHAT_TEMPLATES['phi3'])
         cfg, cls = T.Phi3Config(), T.Phi3ForCausalLM
@@ -424,6 +427,11 @@ def _kv_type(v):
     if isinstance(v, int): return V.UINT32
     return V.FLOAT32 if isinstance(v, float) else V.STRING
 
+def _gguf_name(name:str, tokenizer, arch:str) -> str:
+    "`general.name`: llama.cpp strips the whitespace after Phi-3's chat markers only if the name says phi3."
+    rstrip = any(t.rstrip for t in tokenizer.added_tokens_decoder.values() if t.special)
+    return f'phi3-{name}' if arch == 'phi3' and rstrip and not re.search('phi-?3', name.lower()) else name
+
 def write_gguf(model, # a merged transformers causal LM of a family in `GGUF_FAMILIES`
                tokenizer, # its fast tokenizer (byte-level BPE or SentencePiece-style BPE)
                path, # the .gguf file to write (its folder must exist; an existing file is never replaced)
@@ -444,7 +452,7 @@ def write_gguf(model, # a merged transformers causal LM of a family in `GGUF_FAM
     tmp = path.with_name(path.name + '.partial')
     w = gguf.GGUFWriter(str(tmp), gguf_family(c).arch)
     try:
-        w.add_name(name or path.stem)
+        w.add_name(_gguf_name(name or path.stem, tokenizer, gguf_family(c).arch))
         F = gguf.LlamaFileType
         w.add_file_type({'f32': F.ALL_F32, 'f16': F.MOSTLY_F16, 'bf16': F.MOSTLY_BF16,
                          'q8_0': F.MOSTLY_Q8_0}[dtype])
