@@ -4,7 +4,7 @@ For each family's tiny random model (`llmft.gguf.tiny_gguf_model`) and the bundl
 write GGUF files (f32, f16, q8_0, and q4_k_m through llama.cpp's quantizer), load them with llama-cpp-python, and compare on
 a few chat prompts: the prompt's tokens (llama.cpp's tokenizer vs transformers'), the greedy answer (llama.cpp on the
 file vs transformers on the source model, same prompt ids, stopping at the end of a turn), whether llama.cpp treats the
-file's end-of-turn token as end of generation, the largest difference of the next-token logits (relative to the largest
+file's end-of-turn token as end of generation, how many greedy tokens agree before the first difference (per prompt), the largest difference of the next-token logits (relative to the largest
 logit), and the speed of each (new tokens/s with BENCH_THREADS threads, default 2). The f32 file runs with a f32 KV
 cache: it shows the conversion itself is exact; the others show what quantization costs.
 
@@ -47,7 +47,7 @@ def bench_file(path, model, tok, prompts, n, eot, f32_cache=False):
     vocab = llama_cpp.llama_model_get_vocab(llm.model)
     stop = {i for i in (tok.eos_token_id, eot) if i is not None}
     tok_eq = gen_eq = 0
-    rel = 0.0
+    rel, prefix = 0.0, []
     hf_n = hf_s = cpp_n = cpp_s = 0.0
     for p in prompts:
         text = tok.apply_chat_template([{'role': 'user', 'content': p}], tokenize=False, add_generation_prompt=True)
@@ -62,10 +62,12 @@ def bench_file(path, model, tok, prompts, n, eot, f32_cache=False):
         a, ta = hf_greedy(model, ids, stop, n)
         b, tb = cpp_greedy(llm, ids, stop, n)
         gen_eq += a == b
+        prefix.append(next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b))))
         hf_n, hf_s, cpp_n, cpp_s = hf_n + len(a), hf_s + ta, cpp_n + len(b), cpp_s + tb
     eog = bool(eot is None or llama_cpp.llama_vocab_is_eog(vocab, eot))
     del llm
     return dict(tokens_equal=f'{tok_eq}/{len(prompts)}', rel_logit_diff=rel, greedy_equal=f'{gen_eq}/{len(prompts)}',
+                same_first=' '.join(map(str, prefix)),
                 eot_stops=eog,
                 cpp_tps=cpp_n / cpp_s if cpp_s else 0.0, hf_tps=hf_n / hf_s if hf_s else 0.0,
                 mb=path.stat().st_size / 2**20)
@@ -106,7 +108,8 @@ def main():
                          **bench_file(path, model, tok, prompts, args.tokens, eot, f32_cache=dtype == 'f32'))
                 rows.append(r)
                 print(r, flush=True)
-    cols = ['family', 'dtype', 'mb', 'tokens_equal', 'rel_logit_diff', 'greedy_equal', 'eot_stops', 'cpp_tps', 'hf_tps']
+    cols = ['family', 'dtype', 'mb', 'tokens_equal', 'rel_logit_diff', 'greedy_equal', 'same_first', 'eot_stops',
+            'cpp_tps', 'hf_tps']
     print('\n| ' + ' | '.join(cols) + ' |\n|' + '---|' * len(cols))
     for r in rows:
         fmt = lambda c, v: (f'{v:.1e}' if c == 'rel_logit_diff' else f'{v:.2f}' if c == 'mb' else f'{v:.1f}'
