@@ -447,9 +447,10 @@ def write_gguf(model, # a merged transformers causal LM of a family in `GGUF_FAM
                          'from quantize_gguf applied to a f16 file')
     path = Path(path)
     if path.exists(): raise FileExistsError(f'{path} exists; choose another path or remove it')
-    if hasattr(model, 'peft_config'): raise ValueError('write_gguf needs a merged model: merge_and_unload() it first')
+    if hasattr(model, 'peft_config'):
+        raise ValueError('write_gguf needs a merged model: merge_and_unload() it first')
     if getattr(model, 'is_quantized', False):
-        raise ValueError('write_gguf needs unquantized weights: load the model without quantization_bit to export it')
+        raise ValueError('write_gguf needs unquantized weights: load the model without quantization_bit')
     Q, c = gguf.GGMLQuantizationType, model.config.get_text_config()
     meta = gguf_hparams(model.config) | gguf_vocab(tokenizer, c.vocab_size, chat_template, tokenizer_pre)
     tmp = path.with_name(path.name + '.partial')
