@@ -43,7 +43,8 @@ setuptools.setup(
     package_data={'llmft': ['assets/**/*', 'assets/*']},
     install_requires=requirements,
     extras_require={'dev': dev_requirements,
-                    **{k: shlex.split(cfg.get(f'{k}_requirements', '')) for k in ('unsloth', 'galore', 'badam')}},
+                    **{k.replace('_', '-'): shlex.split(cfg.get(f'{k}_requirements', ''))
+                       for k in ('unsloth', 'galore', 'badam', 'gguf_quant')}},
     dependency_links=cfg.get('dep_links', '').split(),
     python_requires='>=' + min_python,
     long_description=open('README.md', encoding='utf-8').read(),
