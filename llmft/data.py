@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import torch
 from .config import Config
-from .templates import apply_template, encode_with_template, function_message, get_template, message_calls
+from .templates import apply_template, encode_with_template, function_message, get_template, hf_messages
 
 # %% auto #0
 __all__ = ['DataError', 'bundled_data_dir', 'load_dataset_info', 'DatasetAttr', 'resolve_dataset', 'iter_records', 'align_record',
@@ -240,17 +240,6 @@ def set_template(tokenizer, name:str|None=None, enable_thinking:bool|None=True):
     return tokenizer
 
 # %% ../nbs/02_data.ipynb #58187892
-def _hf_messages(msgs):
-    "Messages as Hugging Face chat templates take them: no empty keys, tool-call arguments as mappings."
-    out = []
-    for m in msgs:
-        m = {k: v for k, v in m.items() if v is not None}
-        if m.get('tool_calls'):
-            m['tool_calls'] = [{'type': 'function', 'function': {'name': n, 'arguments': json.loads(a)}}
-                               for n, a in message_calls(m)]
-        out.append(m)
-    return out
-
 def _render(tok, msgs, gen=False, tools=None):
     return tok.apply_chat_template(msgs, tools=tools, tokenize=False, add_generation_prompt=gen)
 
@@ -281,7 +270,7 @@ def encode_chat(tokenizer, messages:list, cutoff_len:int=1024, train_on_prompt:b
         try: return encode_with_template(get_template(template), tokenizer, messages, tools, cutoff_len,
                                          train_on_prompt, mask_history, enable_thinking)
         except ValueError as e: raise DataError(f'template {template}: {e}') from None
-    text, spans = _trained_spans(tokenizer, _hf_messages(messages), tools)
+    text, spans = _trained_spans(tokenizer, hf_messages(messages), tools)
     if mask_history: spans = spans[-1:]
     enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
     ids = enc['input_ids']

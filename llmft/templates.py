@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 # %% auto #0
 __all__ = ['TOOL_FORMATS', 'TEMPLATES', 'ChatTemplate', 'ToolFormat', 'template_names', 'check_template', 'get_template',
-           'Rendered', 'function_message', 'message_calls', 'tools_text', 'remove_thought', 'render_chat', 'chat_jinja',
-           'encode_with_template', 'apply_template', 'stop_token_ids']
+           'Rendered', 'function_message', 'message_calls', 'hf_messages', 'tools_text', 'remove_thought',
+           'render_chat', 'chat_jinja', 'encode_with_template', 'apply_template', 'stop_token_ids']
 
 # %% ../nbs/02a_templates.ipynb #9c712e3f
 _MARK = re.compile(r'(\{bos\}|\{eos\})')
@@ -798,6 +798,17 @@ def message_calls(message:dict) -> list[tuple[str, str]]:
             except ValueError:
                 raise ValueError(f"arguments of call {f.get('name')!r} are not JSON: {a[:80]!r}") from None
         out.append((f['name'], _dumps(a)))
+    return out
+
+def hf_messages(messages:list) -> list:
+    "Messages as Hugging Face chat templates take them: no empty keys, tool-call arguments as mappings."
+    out = []
+    for m in messages:
+        m = {k: v for k, v in m.items() if v is not None}
+        if m.get('tool_calls'):
+            m['tool_calls'] = [{'type': 'function', 'function': {'name': n, 'arguments': json.loads(a)}}
+                               for n, a in message_calls(m)]
+        out.append(m)
     return out
 
 def tools_text(template:ChatTemplate, tools, date:str|None=None) -> str:
