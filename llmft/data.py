@@ -162,7 +162,7 @@ def _sharegpt(rec, cols, tags, calls=True):
             raise ValueError(f"message {i} lacks '{t['role_tag']}' or '{t['content_tag']}'")
         if m[t['role_tag']] not in roles: raise ValueError(f"message {i} has unknown role {m[t['role_tag']]!r} (expected one of {', '.join(map(repr, roles))})")
         role, content = roles[m[t['role_tag']]], _str(m[t['content_tag']], f'message {i} content')
-        if role == 'function' and not calls: role = 'assistant'   # plain text (pre-training keeps the call's text)
+        if role == 'function' and not calls: role = 'assistant'   # pre-training keeps the call's text
         msgs.append(function_message(content) if role == 'function' else {'role': role, 'content': content})
     return msgs
 
@@ -186,7 +186,8 @@ def align_record(rec:dict, attr:DatasetAttr, kind:str='sft') -> dict:
     c = {**_COLS, **attr.columns}
     if kind == 'pt':
         if attr.formatting == 'sharegpt':
-            return {'text': '\n'.join(m['content'] for m in _sharegpt(rec, attr.columns, attr.tags, calls=False))}
+            msgs = _sharegpt(rec, attr.columns, attr.tags, calls=False)
+            return {'text': '\n'.join(m['content'] for m in msgs)}
         if c['prompt'] not in rec: raise ValueError(f"missing column '{c['prompt']}'")
         text = _str(rec[c['prompt']], c['prompt'])
         if not text.strip(): raise ValueError('empty text')
@@ -230,7 +231,7 @@ def load_records(attr:DatasetAttr, kind:str='sft', on_bad_rows:str='error', max_
 
 # %% ../nbs/02_data.ipynb #ff6783fe
 def set_template(tokenizer, name:str|None=None, enable_thinking:bool|None=True):
-    "Give `tokenizer` LF's template `name` (its EOS and Jinja chat template), or check it has its own; returns it."
+    "Give `tokenizer` LF's template `name` (its EOS and Jinja chat template), or check it has its own."
     if name:
         try: return apply_template(get_template(name), tokenizer, enable_thinking)
         except ValueError as e: raise DataError(str(e)) from None
@@ -261,7 +262,8 @@ def _trained_spans(tok, msgs, tools=None):
 
 _END_OF_TURN = ('<|eot_id|>', '<end_of_turn>', '<|end|>', '<|im_end|>')
 
-def encode_chat(tokenizer, messages:list, cutoff_len:int=1024, train_on_prompt:bool=False, mask_history:bool=False,
+def encode_chat(tokenizer, messages:list, cutoff_len:int=1024, train_on_prompt:bool=False,
+                mask_history:bool=False,
                 template:str|None=None, # an LF template name (`llmft.templates`); None: the tokenizer's own
                 tools=None,             # the tool schemas (a list, or its JSON)
                 enable_thinking:bool|None=True) -> dict:
@@ -384,8 +386,8 @@ def _tokenize_batch(batch, tokenizer, kind, cfg):
     tools, thinking = batch.get('tools') or [None] * n, getattr(cfg, 'enable_thinking', True)
     for i in range(n):
         r = (encode_text(tokenizer, batch['text'][i], cfg.cutoff_len) if kind == 'pt' else
-             encode_chat(tokenizer, batch['messages'][i], cfg.cutoff_len, cfg.train_on_prompt, cfg.mask_history,
-                         cfg.template, tools[i], thinking))
+             encode_chat(tokenizer, batch['messages'][i], cfg.cutoff_len, cfg.train_on_prompt,
+                         cfg.mask_history, cfg.template, tools[i], thinking))
         if any(l != -100 for l in r['labels'][1:]):
             out['input_ids'].append(r['input_ids']); out['labels'].append(r['labels'])
     return out
@@ -413,7 +415,8 @@ def _one_dataset(name, cfg, tokenizer, kind):
         stats.examples = stats.rows
         return ds, stats, bad if not cfg.streaming else []
     kw = {} if cfg.streaming else dict(num_proc=cfg.preprocessing_num_workers, desc=f'tokenizing {name}')
-    ds = ds.map(_tokenize_batch, batched=True, remove_columns=['text'] if kind == 'pt' else ['messages', 'tools'],
+    cols = ['text'] if kind == 'pt' else ['messages', 'tools']
+    ds = ds.map(_tokenize_batch, batched=True, remove_columns=cols,
                 fn_kwargs=dict(tokenizer=tokenizer, kind=kind, cfg=cfg), **kw)
     if not cfg.streaming:
         stats.examples = len(ds); stats.dropped_cutoff = stats.rows - len(ds)

@@ -951,10 +951,12 @@ def chat_jinja(t:ChatTemplate, bos:str='', eos:str='', enable_thinking:bool|None
 
 # %% ../nbs/02a_templates.ipynb #b74d7f94
 def encode_with_template(t:ChatTemplate, tokenizer, messages:list, tools=None, cutoff_len:int=1024,
-                         train_on_prompt:bool=False, mask_history:bool=False, enable_thinking:bool|None=True) -> dict:
+                         train_on_prompt:bool=False, mask_history:bool=False,
+                         enable_thinking:bool|None=True) -> dict:
     "Token ids and labels as LF trains them: each piece tokenized on its own, the replies (and EOS) trained."
     if train_on_prompt and t.efficient_eos:
-        raise ValueError(f"template '{t.name}' learns the EOS after the text (efficient_eos): no train_on_prompt")
+        raise ValueError(f"template '{t.name}' learns the EOS after the text (efficient_eos): "
+                         "train_on_prompt does not apply")
     r = render_chat(t, messages, tools, tokenizer.bos_token or '', tokenizer.eos_token or '', enable_thinking,
                     mask_history)
     eos_id = tokenizer.convert_tokens_to_ids(t.eos_for(tokenizer.eos_token))
@@ -972,7 +974,8 @@ def apply_template(t:ChatTemplate, tokenizer, enable_thinking:bool|None=True):
     if eos not in tokenizer.get_vocab():
         missing = [w for w in t.stop_words(tokenizer.eos_token) if w not in tokenizer.get_vocab()]
         raise ValueError(f"template '{t.name}' ends replies with {eos!r}, which this tokenizer lacks: add "
-                         f"new_special_tokens: {','.join(missing)} (the Model Loader then resizes the embeddings)")
+                         f"new_special_tokens: {','.join(missing)} (the Model Loader then resizes the "
+                         "embeddings)")
     if tokenizer.eos_token != eos: tokenizer.eos_token = eos
     if tokenizer.pad_token is None: tokenizer.pad_token = eos
     tokenizer.chat_template = chat_jinja(t, tokenizer.bos_token or '', eos, enable_thinking)
