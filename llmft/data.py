@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import torch
 from .config import Config
-from .templates import apply_template, encode_with_template, function_message, get_template, hf_messages
+from .templates import (ChatTemplate, apply_template, encode_with_template, function_message, get_template,
+                             hf_messages, run_template)
 
 # %% auto #0
 __all__ = ['DataError', 'bundled_data_dir', 'load_dataset_info', 'DatasetAttr', 'resolve_dataset', 'iter_records', 'align_record',
-           'stage_kind', 'load_records', 'set_template', 'encode_chat', 'encode_text', 'ExampleView', 'pack_rows',
-           'DataCollator', 'DatasetStats', 'DataReport', 'DatasetBundle', 'get_dataset', 'data_report',
+           'stage_kind', 'load_records', 'config_template', 'set_template', 'encode_chat', 'encode_text', 'ExampleView',
+           'pack_rows', 'DataCollator', 'DatasetStats', 'DataReport', 'DatasetBundle', 'get_dataset', 'data_report',
            'records_dataset', 'fill_identity']
 
 # %% ../nbs/02_data.ipynb #b6c4dd70
@@ -230,10 +231,17 @@ def load_records(attr:DatasetAttr, kind:str='sft', on_bad_rows:str='error', max_
     return rows, bad
 
 # %% ../nbs/02_data.ipynb #ff6783fe
-def set_template(tokenizer, name:str|None=None, enable_thinking:bool|None=True):
+def config_template(cfg) -> ChatTemplate|None:
+    "The LF template `cfg.template` names, with LF's `tool_format` and `default_system` overrides; None if unset."
+    if not cfg.template: return None
+    try: return run_template(cfg.template, getattr(cfg, 'tool_format', None), getattr(cfg, 'default_system', None))
+    except ValueError as e: raise DataError(str(e)) from None
+
+def set_template(tokenizer, name:str|ChatTemplate|None=None, enable_thinking:bool|None=True):
     "Give `tokenizer` LF's template `name` (its EOS and Jinja chat template), or check it has its own."
     if name:
-        try: return apply_template(get_template(name), tokenizer, enable_thinking)
+        try: return apply_template(name if isinstance(name, ChatTemplate) else run_template(name), tokenizer,
+                                   enable_thinking)
         except ValueError as e: raise DataError(str(e)) from None
     if not getattr(tokenizer, 'chat_template', None):
         raise DataError("the tokenizer has no chat template; set template to the model family's "
@@ -264,14 +272,15 @@ _END_OF_TURN = ('<|eot_id|>', '<end_of_turn>', '<|end|>', '<|im_end|>')
 
 def encode_chat(tokenizer, messages:list, cutoff_len:int=1024, train_on_prompt:bool=False,
                 mask_history:bool=False,
-                template:str|None=None, # an LF template name (`llmft.templates`); None: the tokenizer's own
+                template:str|ChatTemplate|None=None, # an LF template (or its name); None: the tokenizer's own
                 tools=None,             # the tool schemas (a list, or its JSON)
                 enable_thinking:bool|None=True) -> dict:
     "Token ids and labels of a conversation (prompt tokens `-100`), truncated to `cutoff_len`."
     if template:
-        try: return encode_with_template(get_template(template), tokenizer, messages, tools, cutoff_len,
-                                         train_on_prompt, mask_history, enable_thinking)
-        except ValueError as e: raise DataError(f'template {template}: {e}') from None
+        t = template if isinstance(template, ChatTemplate) else run_template(template)
+        try: return encode_with_template(t, tokenizer, messages, tools, cutoff_len, train_on_prompt, mask_history,
+                                         enable_thinking)
+        except ValueError as e: raise DataError(f'template {t.name}: {e}') from None
     text, spans = _trained_spans(tokenizer, hf_messages(messages), tools)
     if mask_history: spans = spans[-1:]
     enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
@@ -383,11 +392,12 @@ class DatasetBundle:
 # %% ../nbs/02_data.ipynb #c2580b50
 def _tokenize_batch(batch, tokenizer, kind, cfg):
     out, n = dict(input_ids=[], labels=[]), len(batch[next(iter(batch))])
-    tools, thinking = batch.get('tools') or [None] * n, getattr(cfg, 'enable_thinking', True)
+    tools, tpl = batch.get('tools') or [None] * n, config_template(cfg)
+    thinking = getattr(cfg, 'enable_thinking', True)
     for i in range(n):
         r = (encode_text(tokenizer, batch['text'][i], cfg.cutoff_len) if kind == 'pt' else
              encode_chat(tokenizer, batch['messages'][i], cfg.cutoff_len, cfg.train_on_prompt,
-                         cfg.mask_history, cfg.template, tools[i], thinking))
+                         cfg.mask_history, tpl, tools[i], thinking))
         if any(l != -100 for l in r['labels'][1:]):
             out['input_ids'].append(r['input_ids']); out['labels'].append(r['labels'])
     return out
@@ -444,7 +454,7 @@ def get_dataset(cfg:Config, tokenizer) -> DatasetBundle:
     if not cfg.dataset: raise DataError('no dataset set: give dataset (registry names or file paths, comma-separated)')
     kind = stage_kind(cfg.stage)
     if kind == 'sft' or (kind == 'pt' and cfg.template):
-        set_template(tokenizer, cfg.template, getattr(cfg, 'enable_thinking', True))
+        set_template(tokenizer, config_template(cfg), getattr(cfg, 'enable_thinking', True))
     report = DataReport(cfg.stage)
     train = _load_merged(cfg.dataset, cfg, tokenizer, kind, report)
     ev = _load_merged(cfg.eval_dataset, cfg, tokenizer, kind, DataReport(cfg.stage)) if cfg.eval_dataset else None
@@ -484,7 +494,7 @@ def records_dataset(rows, cfg:Config, tokenizer, name:str='records'):
     if bad and cfg.on_bad_rows == 'error': raise DataError(f'{len(bad)} bad row(s):\n  ' + '\n  '.join(bad[:20]))
     ds = datasets.Dataset.from_list(out)
     if kind not in ('sft', 'pt'): return ds
-    if kind == 'sft': set_template(tokenizer, cfg.template, getattr(cfg, 'enable_thinking', True))
+    if kind == 'sft': set_template(tokenizer, config_template(cfg), getattr(cfg, 'enable_thinking', True))
     return ds.map(_tokenize_batch, batched=True, remove_columns=ds.column_names, fn_kwargs=dict(tokenizer=tokenizer, kind=kind, cfg=cfg))
 
 # %% ../nbs/02_data.ipynb #2c19df6c

@@ -5,12 +5,12 @@
 # %% ../nbs/02a_templates.ipynb #7fc54017
 from __future__ import annotations
 import datetime, difflib, json, re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # %% auto #0
 __all__ = ['TOOL_FORMATS', 'TEMPLATES', 'ChatTemplate', 'ToolFormat', 'template_names', 'check_template', 'get_template',
-           'Rendered', 'function_message', 'message_calls', 'hf_messages', 'tools_text', 'remove_thought',
-           'render_chat', 'chat_jinja', 'encode_with_template', 'apply_template', 'stop_token_ids']
+           'run_template', 'Rendered', 'function_message', 'message_calls', 'hf_messages', 'tools_text',
+           'remove_thought', 'render_chat', 'chat_jinja', 'encode_with_template', 'apply_template', 'stop_token_ids']
 
 # %% ../nbs/02a_templates.ipynb #9c712e3f
 _MARK = re.compile(r'(\{bos\}|\{eos\})')
@@ -719,6 +719,15 @@ def get_template(name:str) -> ChatTemplate:
     "The template `name`; a `ValueError` with a did-you-mean for an unknown one."
     if err := check_template(name): raise ValueError(err)
     return TEMPLATES[name]
+
+def run_template(name:str, tool_format:str|None=None, default_system:str|None=None) -> ChatTemplate:
+    "Template `name` with LF's per-run overrides `tool_format` (calls in the plain reply slot) and `default_system`."
+    t = get_template(name)
+    if tool_format:
+        if tool_format not in TOOL_FORMATS:
+            raise ValueError(f"unknown tool_format '{tool_format}'; one of {', '.join(TOOL_FORMATS)}")
+        t = replace(t, tool_format=tool_format, function='{content}' if t.efficient_eos else '{content}{eos}')
+    return t if default_system is None else replace(t, default_system=default_system)
 
 # %% ../nbs/02a_templates.ipynb #dd5a6289
 @dataclass
