@@ -18,6 +18,9 @@ depend on the tokenizer's merges:
   the first token after a response is labelled EOS, so the model learns to stop without an EOS in the text);
 - `error`: the message when LF refuses the conversation (e.g. parallel calls in GLM-4's tool format).
 
+A case name is a conversation's name, with `/nothink` (`enable_thinking: false`, reasoning templates) or
+`/mask_history` (only the last reply trained) when LF ran with that option.
+
 Templates with a multimodal plugin need a model processor in LF even for text-only rows ("Processor was not
 found"); for those the plugin is replaced by LF's base plugin (which is what the plugin does for a row without
 media) and the template is marked `multimodal`. This script must not import llmft.
@@ -135,14 +138,15 @@ def spans_from_labels(tok, ids, labels, text):
             i += 1
     return trained, eos
 
-def encode(tok_dir, name, conv, enable_thinking=True):
+def encode(tok_dir, name, conv, enable_thinking=True, mask_history=False):
     from transformers import AutoTokenizer
     tok = AutoTokenizer.from_pretrained(tok_dir)
     tpl = copy.deepcopy(TEMPLATES[name])
     TEMPLATES["_golden"] = tpl
     multimodal = type(tpl.mm_plugin).__name__ != "BasePlugin"
     if multimodal: tpl.mm_plugin = get_mm_plugin(name="base")
-    args = DataArguments(template="_golden", enable_thinking=enable_thinking, cutoff_len=100_000)
+    args = DataArguments(template="_golden", enable_thinking=enable_thinking, cutoff_len=100_000,
+                         mask_history=mask_history)
     tpl = get_template_and_fix_tokenizer(tok, args)
     msgs = conv["messages"]
     ex = {"_prompt": [msgs[:-1]], "_response": [msgs[-1:]], "_system": [conv.get("system", "")],
@@ -171,6 +175,9 @@ def main(out):
                 if reasoning and cname in ("single", "reasoning", "reasoning_tools"):
                     cases[cname + "/nothink"] = encode(d, name, conv, enable_thinking=False)[2]
                     if cname not in CONVERSATIONS: cases[cname + "/nothink"]["conversation"] = conv
+                if cname in ("multi", "reasoning"):   # only the last reply trained (and old thoughts dropped)
+                    cases[cname + "/mask_history"] = encode(d, name, conv, mask_history=True)[2]
+                    if cname not in CONVERSATIONS: cases[cname + "/mask_history"]["conversation"] = conv
             results[name] = dict(
                 kind=type(t).__name__, multimodal=type(t.mm_plugin).__name__ != "BasePlugin",
                 eos_token=tok.eos_token, bos_token=tok.bos_token, pad_token=tok.pad_token,
