@@ -298,8 +298,10 @@ def encode_text(tokenizer, text:str, cutoff_len:int=1024) -> dict:
 class ExampleView:
     "One tokenized example with trained and masked tokens distinguished: coloured HTML in a notebook, plain text in a terminal."
     def __init__(self, tokenizer, row:dict):
-        specials = set(tokenizer.all_special_ids)
-        self.parts = [(tokenizer.decode([t]), l != -100, t in specials) for t, l in zip(row['input_ids'], row['labels'])]
+        specials, self.parts = set(tokenizer.all_special_ids), []
+        for t, l in zip(row['input_ids'], row['labels']):
+            if l not in (-100, t): self.parts.append(('(eos)', True, True))   # the EOS is learnt here (efficient_eos)
+            self.parts.append((tokenizer.decode([t]), l == t, t in specials))
     def __str__(self):
         "Plain text: trained tokens between `[[` and `]]`."
         out, on = [], False
