@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import torch
 from .config import Config
+from .templates import (ChatTemplate, apply_template, encode_with_template, function_message, get_template,
+                             hf_messages, run_template)
 
 # %% auto #0
-__all__ = ['BUILTIN_TEMPLATES', 'DataError', 'bundled_data_dir', 'load_dataset_info', 'DatasetAttr', 'resolve_dataset',
-           'iter_records', 'align_record', 'stage_kind', 'load_records', 'set_template', 'encode_chat', 'encode_text',
-           'ExampleView', 'pack_rows', 'DataCollator', 'DatasetStats', 'DataReport', 'DatasetBundle', 'get_dataset',
-           'data_report', 'records_dataset', 'fill_identity']
+__all__ = ['DataError', 'bundled_data_dir', 'load_dataset_info', 'DatasetAttr', 'resolve_dataset', 'iter_records', 'align_record',
+           'stage_kind', 'load_records', 'config_template', 'set_template', 'encode_chat', 'encode_text', 'ExampleView',
+           'pack_rows', 'DataCollator', 'DatasetStats', 'DataReport', 'DatasetBundle', 'get_dataset', 'data_report',
+           'records_dataset', 'fill_identity']
 
 # %% ../nbs/02_data.ipynb #b6c4dd70
 class DataError(ValueError):
@@ -235,21 +237,31 @@ def _alpaca(rec, cols):
         msgs += [{'role': 'user', 'content': _str(turn[0], 'history')}, {'role': 'assistant', 'content': _str(turn[1], 'history')}]
     return msgs + [{'role': 'user', 'content': user}], rec.get(c['response'])
 
-def _sharegpt(rec, cols, tags):
-    "sharegpt/OpenAI row -> messages."
+def _sharegpt(rec, cols, tags, calls=True):
+    "sharegpt/OpenAI row -> messages; a function turn becomes an assistant message with `tool_calls`."
     c, t = {**_COLS, **cols}, {**_SHAREGPT_TAGS, **tags}
     if c['messages'] not in rec: raise ValueError(f"missing column '{c['messages']}'")
     conv = rec[c['messages']]
     if not isinstance(conv, list): raise ValueError(f"'{c['messages']}' is {type(conv).__name__}, not a list")
     roles = {t['user_tag']: 'user', t['assistant_tag']: 'assistant', t['system_tag']: 'system',
-             t['observation_tag']: 'tool', t['function_tag']: 'assistant'}
+             t['observation_tag']: 'tool', t['function_tag']: 'function'}
     msgs = [{'role': 'system', 'content': _str(rec[c['system']], c['system'])}] if rec.get(c['system']) else []
     for i, m in enumerate(conv, 1):
         if not isinstance(m, dict) or t['role_tag'] not in m or t['content_tag'] not in m:
             raise ValueError(f"message {i} lacks '{t['role_tag']}' or '{t['content_tag']}'")
         if m[t['role_tag']] not in roles: raise ValueError(f"message {i} has unknown role {m[t['role_tag']]!r} (expected one of {', '.join(map(repr, roles))})")
-        msgs.append({'role': roles[m[t['role_tag']]], 'content': _str(m[t['content_tag']], f'message {i} content')})
+        role, content = roles[m[t['role_tag']]], _str(m[t['content_tag']], f'message {i} content')
+        if role == 'function' and not calls: role = 'assistant'   # pre-training keeps the call's text
+        msgs.append(function_message(content) if role == 'function' else {'role': role, 'content': content})
     return msgs
+
+def _tools(v, what):
+    "The tool schemas of a row as JSON text (LF's `tools` column), or None."
+    if v is None or v == '' or v == []: return None
+    if not isinstance(v, str): return json.dumps(v, ensure_ascii=False)
+    try: json.loads(v)
+    except ValueError: raise ValueError(f"'{what}' is not JSON (a list of tool schemas)") from None
+    return v
 
 def _answer(v, tags, what):
     if isinstance(v, dict): v = v.get({**_SHAREGPT_TAGS, **tags}['content_tag'], v.get('content'))
@@ -262,7 +274,9 @@ def align_record(rec:dict, attr:DatasetAttr, kind:str='sft') -> dict:
     attr = _detect(rec, attr)
     c = {**_COLS, **attr.columns}
     if kind == 'pt':
-        if attr.formatting == 'sharegpt': return {'text': '\n'.join(m['content'] for m in _sharegpt(rec, attr.columns, attr.tags))}
+        if attr.formatting == 'sharegpt':
+            msgs = _sharegpt(rec, attr.columns, attr.tags, calls=False)
+            return {'text': '\n'.join(m['content'] for m in msgs)}
         if c['prompt'] not in rec: raise ValueError(f"missing column '{c['prompt']}'")
         text = _str(rec[c['prompt']], c['prompt'])
         if not text.strip(): raise ValueError('empty text')
@@ -278,14 +292,14 @@ def align_record(rec:dict, attr:DatasetAttr, kind:str='sft') -> dict:
         if c['response'] not in rec: raise ValueError(f"missing column '{c['response']}'")
         msgs = msgs + [{'role': 'assistant', 'content': _answer(ans, attr.tags, 'response')}]
     if not msgs or msgs[-1]['role'] != 'assistant': raise ValueError('conversation does not end with an assistant turn')
-    if not msgs[-1]['content'].strip(): raise ValueError('empty response')
+    if not (msgs[-1]['content'].strip() or msgs[-1].get('tool_calls')): raise ValueError('empty response')
     if kind == 'kto':
         label = rec.get(c['kto_tag'])
         if isinstance(label, str) and label.strip().lower() in ('true', 'false'):   # CSV values are text
             label = label.strip().lower() == 'true'
         if not isinstance(label, bool): raise ValueError(f"'{c['kto_tag']}' must be true or false")
         return {'prompt': msgs[:-1], 'completion': msgs[-1:], 'label': label}
-    return {'messages': msgs}
+    return {'messages': msgs, 'tools': _tools(rec.get(c['tools']), c['tools'])}
 
 # %% ../nbs/02_data.ipynb #13efb662
 def stage_kind(stage:str) -> str:
@@ -335,72 +349,62 @@ def load_records(attr:DatasetAttr, kind:str='sft', on_bad_rows:str='error', max_
     return rows, bad
 
 # %% ../nbs/02_data.ipynb #ff6783fe
-def _roles(fmt_user, fmt_asst, fmt_sys, gen):
-    return ("{% for m in messages %}{% if m['role'] == 'system' %}" + fmt_sys + "{% elif m['role'] == 'assistant' %}" + fmt_asst
-            + "{% else %}" + fmt_user + "{% endif %}{% endfor %}{% if add_generation_prompt %}" + gen + "{% endif %}")
+def config_template(cfg) -> ChatTemplate|None:
+    "The LF template `cfg.template` names, with LF's `tool_format` and `default_system` overrides; None if unset."
+    if not cfg.template: return None
+    try: return run_template(cfg.template, getattr(cfg, 'tool_format', None), getattr(cfg, 'default_system', None))
+    except ValueError as e: raise DataError(str(e)) from None
 
-_CHATML = _roles("{{ '<|im_start|>' + m['role'] + '\n' + m['content'] + '<|im_end|>\n' }}", "{{ '<|im_start|>assistant\n' + m['content'] + '<|im_end|>\n' }}",
-                 "{{ '<|im_start|>system\n' + m['content'] + '<|im_end|>\n' }}", "{{ '<|im_start|>assistant\n' }}")
-BUILTIN_TEMPLATES = dict(
-    chatml=_CHATML,
-    qwen="{% if messages[0]['role'] != 'system' %}{{ '<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n' }}{% endif %}" + _CHATML,
-    llama3="{{ '<|begin_of_text|>' }}" + _roles(
-        "{{ '<|start_header_id|>' + m['role'] + '<|end_header_id|>\n\n' + m['content'] + '<|eot_id|>' }}",
-        "{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' + m['content'] + '<|eot_id|>' }}",
-        "{{ '<|start_header_id|>system<|end_header_id|>\n\n' + m['content'] + '<|eot_id|>' }}",
-        "{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}"),
-    mistral="{{ bos_token }}" + _roles("{{ '[INST] ' + m['content'] + ' [/INST]' }}", "{{ m['content'] + eos_token }}",
-                                       "{{ m['content'] + '\n\n' }}", ""),
-    gemma="{{ bos_token }}" + _roles("{{ '<start_of_turn>user\n' + m['content'] + '<end_of_turn>\n' }}",
-                                     "{{ '<start_of_turn>model\n' + m['content'] + '<end_of_turn>\n' }}",
-                                     "{{ '<start_of_turn>user\n' + m['content'] + '<end_of_turn>\n' }}", "{{ '<start_of_turn>model\n' }}"),
-    phi=_roles("{{ '<|user|>\n' + m['content'] + '<|end|>\n' }}", "{{ '<|assistant|>\n' + m['content'] + '<|end|>\n' }}",
-               "{{ '<|system|>\n' + m['content'] + '<|end|>\n' }}", "{{ '<|assistant|>\n' }}"),
-    zephyr=_roles("{{ '<|user|>\n' + m['content'] + eos_token + '\n' }}", "{{ '<|assistant|>\n' + m['content'] + eos_token + '\n' }}",
-                  "{{ '<|system|>\n' + m['content'] + eos_token + '\n' }}", "{{ '<|assistant|>\n' }}"),
-    vicuna=_roles("{{ 'USER: ' + m['content'] + ' ' }}", "{{ 'ASSISTANT: ' + m['content'] + eos_token }}",
-                  "{{ m['content'] + ' ' }}", "{{ 'ASSISTANT:' }}"),
-    alpaca=_roles("{{ '### Instruction:\n' + m['content'] + '\n\n' }}", "{{ '### Response:\n' + m['content'] + eos_token + '\n\n' }}",
-                  "{{ m['content'] + '\n\n' }}", "{{ '### Response:\n' }}"),
-)
-_END_OF_TURN = dict(llama3='<|eot_id|>', gemma='<end_of_turn>', phi='<|end|>', chatml='<|im_end|>', qwen='<|im_end|>')
-
-def set_template(tokenizer, name:str|None=None):
-    "Give `tokenizer` the built-in template `name` (or check it has its own); returns the tokenizer."
+def set_template(tokenizer, name:str|ChatTemplate|None=None, enable_thinking:bool|None=True):
+    "Give `tokenizer` LF's template `name` (its EOS and Jinja chat template), or check it has its own."
     if name:
-        if name not in BUILTIN_TEMPLATES:
-            close = difflib.get_close_matches(name, BUILTIN_TEMPLATES, n=1)
-            raise DataError(f"unknown template '{name}'" + (f"; did you mean {close[0]}?" if close else '') + f" Built in: {', '.join(BUILTIN_TEMPLATES)}")
-        tokenizer.chat_template = BUILTIN_TEMPLATES[name]
-    elif not getattr(tokenizer, 'chat_template', None):
-        raise DataError(f"the tokenizer has no chat template; set template to one of {', '.join(BUILTIN_TEMPLATES)}")
+        try: return apply_template(name if isinstance(name, ChatTemplate) else run_template(name), tokenizer,
+                                   enable_thinking)
+        except ValueError as e: raise DataError(str(e)) from None
+    if not getattr(tokenizer, 'chat_template', None):
+        raise DataError("the tokenizer has no chat template; set template to the model family's "
+                        "(`llmft template --list`), e.g. default, chatml or llama3")
     return tokenizer
 
 # %% ../nbs/02_data.ipynb #58187892
-def _render(tok, msgs, gen=False): return tok.apply_chat_template(msgs, tokenize=False, add_generation_prompt=gen)
+def _render(tok, msgs, gen=False, tools=None):
+    return tok.apply_chat_template(msgs, tools=tools, tokenize=False, add_generation_prompt=gen)
 
-def _trained_spans(tok, msgs):
-    full, spans = _render(tok, msgs), []
+def _trained_spans(tok, msgs, tools=None):
+    tools = json.loads(tools) if isinstance(tools, str) else tools
+    full, spans = _render(tok, msgs, tools=tools), []
     eos = tok.eos_token
     for i, m in enumerate(msgs):
         if m['role'] != 'assistant': continue
-        before, upto = _render(tok, msgs[:i], gen=True), _render(tok, msgs[:i+1])
+        before, upto = _render(tok, msgs[:i], True, tools), _render(tok, msgs[:i+1], tools=tools)
         if not (upto.startswith(before) and full.startswith(upto)):
             raise DataError('the chat template does not render a conversation as a prefix of its continuation; '
-                            'set `template` to a built-in template')
+                            "set `template` to the model family's (`llmft template --list`)")
         end = len(upto)
-        for stop in (eos, *_END_OF_TURN.values()):
+        for stop in (eos, *_END_OF_TURN):
             if stop and (k := upto.rfind(stop, len(before))) >= 0: end = k + len(stop); break
         spans.append((len(before), end))
     return full, spans
 
-def encode_chat(tokenizer, messages:list, cutoff_len:int=1024, train_on_prompt:bool=False, mask_history:bool=False) -> dict:
+_END_OF_TURN = ('<|eot_id|>', '<end_of_turn>', '<|end|>', '<|im_end|>')
+
+def encode_chat(tokenizer, messages:list, cutoff_len:int=1024, train_on_prompt:bool=False,
+                mask_history:bool=False,
+                template:str|ChatTemplate|None=None, # an LF template (or its name); None: the tokenizer's own
+                tools=None,             # the tool schemas (a list, or its JSON)
+                enable_thinking:bool|None=True) -> dict:
     "Token ids and labels of a conversation (prompt tokens `-100`), truncated to `cutoff_len`."
-    text, spans = _trained_spans(tokenizer, messages)
+    if template:
+        t = template if isinstance(template, ChatTemplate) else run_template(template)
+        try: return encode_with_template(t, tokenizer, messages, tools, cutoff_len, train_on_prompt, mask_history,
+                                         enable_thinking)
+        except ValueError as e: raise DataError(f'template {t.name}: {e}') from None
+    text, spans = _trained_spans(tokenizer, hf_messages(messages), tools)
     if mask_history: spans = spans[-1:]
     enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
     ids = enc['input_ids']
-    labels = [t if train_on_prompt or any(a <= s < b for a, b in spans) else -100 for t, (s, e) in zip(ids, enc['offset_mapping'])]
+    labels = [t if train_on_prompt or any(a <= s < b for a, b in spans) else -100
+              for t, (s, e) in zip(ids, enc['offset_mapping'])]
     return dict(input_ids=ids[:cutoff_len], labels=labels[:cutoff_len])
 
 def encode_text(tokenizer, text:str, cutoff_len:int=1024) -> dict:
@@ -412,8 +416,10 @@ def encode_text(tokenizer, text:str, cutoff_len:int=1024) -> dict:
 class ExampleView:
     "One tokenized example with trained and masked tokens distinguished: coloured HTML in a notebook, plain text in a terminal."
     def __init__(self, tokenizer, row:dict):
-        specials = set(tokenizer.all_special_ids)
-        self.parts = [(tokenizer.decode([t]), l != -100, t in specials) for t, l in zip(row['input_ids'], row['labels'])]
+        specials, self.parts = set(tokenizer.all_special_ids), []
+        for t, l in zip(row['input_ids'], row['labels']):
+            if l not in (-100, t): self.parts.append(('(eos)', True, True))   # the EOS is learnt here (efficient_eos)
+            self.parts.append((tokenizer.decode([t]), l == t, t in specials))
     def __str__(self):
         "Plain text: trained tokens between `[[` and `]]`."
         out, on = [], False
@@ -512,10 +518,13 @@ class DatasetBundle:
 
 # %% ../nbs/02_data.ipynb #c2580b50
 def _tokenize_batch(batch, tokenizer, kind, cfg):
-    out = dict(input_ids=[], labels=[])
-    for i in range(len(batch[next(iter(batch))])):
+    out, n = dict(input_ids=[], labels=[]), len(batch[next(iter(batch))])
+    tools, tpl = batch.get('tools') or [None] * n, config_template(cfg)
+    thinking = getattr(cfg, 'enable_thinking', True)
+    for i in range(n):
         r = (encode_text(tokenizer, batch['text'][i], cfg.cutoff_len) if kind == 'pt' else
-             encode_chat(tokenizer, batch['messages'][i], cfg.cutoff_len, cfg.train_on_prompt, cfg.mask_history))
+             encode_chat(tokenizer, batch['messages'][i], cfg.cutoff_len, cfg.train_on_prompt,
+                         cfg.mask_history, tpl, tools[i], thinking))
         if any(l != -100 for l in r['labels'][1:]):
             out['input_ids'].append(r['input_ids']); out['labels'].append(r['labels'])
     return out
@@ -558,7 +567,8 @@ def _one_dataset(name, cfg, tokenizer, kind):
         stats.examples = stats.rows
         return ds, stats, bad if not cfg.streaming else []
     kw = {} if cfg.streaming else dict(num_proc=cfg.preprocessing_num_workers, desc=f'tokenizing {name}')
-    ds = ds.map(_tokenize_batch, batched=True, remove_columns=['text' if kind == 'pt' else 'messages'],
+    cols = ['text'] if kind == 'pt' else ['messages', 'tools']
+    ds = ds.map(_tokenize_batch, batched=True, remove_columns=cols,
                 fn_kwargs=dict(tokenizer=tokenizer, kind=kind, cfg=cfg), **kw)
     if not cfg.streaming:
         stats.examples = len(ds); stats.dropped_cutoff = stats.rows - len(ds)
@@ -585,7 +595,8 @@ def get_dataset(cfg:Config, tokenizer) -> DatasetBundle:
     "Load, align, tokenize, merge, split and pack the datasets of `cfg` for its stage; see the report for counts."
     if not cfg.dataset: raise DataError('no dataset set: give dataset (registry names or file paths, comma-separated)')
     kind = stage_kind(cfg.stage)
-    if kind in ('sft', 'pt'): set_template(tokenizer, cfg.template) if (cfg.template or kind == 'sft') else None
+    if kind == 'sft' or (kind == 'pt' and cfg.template):
+        set_template(tokenizer, config_template(cfg), getattr(cfg, 'enable_thinking', True))
     report = DataReport(cfg.stage)
     train = _load_merged(cfg.dataset, cfg, tokenizer, kind, report)
     ev = _load_merged(cfg.eval_dataset, cfg, tokenizer, kind, DataReport(cfg.stage)) if cfg.eval_dataset else None
@@ -625,7 +636,7 @@ def records_dataset(rows, cfg:Config, tokenizer, name:str='records'):
     if bad and cfg.on_bad_rows == 'error': raise DataError(f'{len(bad)} bad row(s):\n  ' + '\n  '.join(bad[:20]))
     ds = datasets.Dataset.from_list(out)
     if kind not in ('sft', 'pt'): return ds
-    if kind == 'sft': set_template(tokenizer, cfg.template)
+    if kind == 'sft': set_template(tokenizer, config_template(cfg), getattr(cfg, 'enable_thinking', True))
     return ds.map(_tokenize_batch, batched=True, remove_columns=ds.column_names, fn_kwargs=dict(tokenizer=tokenizer, kind=kind, cfg=cfg))
 
 # %% ../nbs/02_data.ipynb #2c19df6c

@@ -227,3 +227,59 @@ def test_eval_and_predict_offline(tiny_run, tmp_path):
     assert rows and set(rows[0]) == {'prompt', 'reference', 'prediction'}
     r = llmft('eval', f"model_name_or_path={tiny_run/'base'}", 'dataset=alpaca_sample', 'metrics=rouge,blue')
     assert r.returncode == 1 and "metrics: unknown metric blue" in r.stderr
+
+CHAT = '{"system": "Be brief.", "messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}'
+
+def template(*args, stdin=''):
+    exe = Path(sys.executable).parent/'llmft'
+    return subprocess.run([str(exe) if exe.exists() else shutil.which('llmft'), 'template', *args], input=stdin,
+                          capture_output=True, text=True, timeout=120)
+
+def test_template_prints_the_text_exactly():
+    r = template('qwen3_nothink', stdin=CHAT)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == ('<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n'
+                        '<|im_start|>assistant\nHello!<|im_end|>\n')
+
+def test_template_marks_what_is_trained():
+    r = template('qwen3', '--trained', stdin=CHAT)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.endswith('<|im_start|>assistant\n[[<think>\n\n</think>\n\nHello!<|im_end|>\n]]')
+    r = template('qwen3', '--trained', '--no-thinking', stdin=CHAT)
+    assert r.stdout.endswith('<|im_start|>assistant\n<think>\n\n</think>\n\n[[Hello!<|im_end|>\n]]')
+    r = template('gemma2', '--trained', '--eos', '<eos>', stdin='[{"role": "user", "content": "Hi"}, '
+                 '{"role": "assistant", "content": "A"}, {"role": "user", "content": "Bye"}, {"role": "assistant", "content": "B"}]')
+    assert '[[A<end_of_turn>\n(eos)]]<start_of_turn>user\nBye' in r.stdout and r.stdout.endswith('[[B<end_of_turn>\n<eos>]]')
+
+def test_template_tools_and_lf_roles():
+    conv = ('{"tools": [{"name": "get_weather", "description": "Weather.", "parameters": {"type": "object", '
+            '"properties": {"city": {"type": "string"}}}}], "messages": [{"role": "user", "content": "Paris?"}, '
+            '{"role": "function", "content": "{\\"name\\": \\"get_weather\\", \\"arguments\\": {\\"city\\": \\"Paris\\"}}"}, '
+            '{"role": "observation", "content": "22"}, {"role": "assistant", "content": "22 degrees."}]}')
+    r = template('llama3', '--trained', stdin=conv)
+    assert r.returncode == 0, r.stderr
+    assert '"name": "get_weather"' in r.stdout.split('<|eot_id|>')[0]          # the schema in the system prompt
+    assert '[[{"name": "get_weather", "parameters": {"city": "Paris"}}<|eot_id|>]]' in r.stdout
+    assert '<|start_header_id|>ipython<|end_header_id|>\n\n22<|eot_id|>' in r.stdout
+
+def test_template_errors_and_list():
+    r = template('lama3', stdin='[]')
+    assert r.returncode == 1 and 'did you mean llama3' in r.stderr and 'Traceback' not in r.stderr
+    r = template('qwen', stdin='not json')
+    assert r.returncode == 1 and 'stdin is not JSON' in r.stderr and 'Traceback' not in r.stderr
+    r = template('glm4', stdin='[{"role": "user", "content": "x"}, {"role": "function", "content": '
+                 '"[{\\"name\\": \\"a\\", \\"arguments\\": {}}, {\\"name\\": \\"b\\", \\"arguments\\": {}}]"}]')
+    assert r.returncode == 1 and 'parallel' in r.stderr
+    r = template('--list')
+    names = [l.split()[0] for l in r.stdout.splitlines()]
+    assert r.returncode == 0 and len(names) == 121 and {'qwen3_nothink', 'llama3', 'smollm2', 'empty'} <= set(names)
+
+def test_template_renders_a_dataset_row():
+    r = template('smollm2', '--dataset', 'identity', '--dataset-dir', 'no_such_dir')   # llmft's bundled registry
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith('<|im_start|>system\nYou are a helpful AI assistant named SmolLM')
+    lf_data = Path(__file__).resolve().parents[1].parent/'shared'/'lf_real'/'data'
+    if not (lf_data/'glaive_toolcall_en_demo.json').is_file(): pytest.skip('LF data folder not found (../shared/lf_real)')
+    r = template('qwen', '--trained', '--dataset', 'glaive_toolcall_en_demo', '--dataset-dir', str(lf_data))
+    assert r.returncode == 0, r.stderr
+    assert '<tools>\n{"type": "function"' in r.stdout and '[[<tool_call>\n{"name": ' in r.stdout
