@@ -311,6 +311,7 @@ def _unwritable(d:Path, e:OSError) -> PermissionError:
 def output_dir_lock(output_dir):
     "Hold the exclusive lock of `output_dir` (created if missing) in the block, or raise `OutputDirInUse`."
     d = Path(output_dir)
+    created = not d.exists()
     try: d.mkdir(parents=True, exist_ok=True)
     except FileExistsError: raise FileExistsError(f'output_dir {d} is a file, not a folder') from None
     except OSError as e: raise _unwritable(d, e) from None
@@ -326,6 +327,7 @@ def output_dir_lock(output_dir):
         try: os.unlink(d/LOCK)
         except OSError: pass
         os.close(fd)
+        if created and not any(d.iterdir()): d.rmdir()  # a run that failed early leaves no empty folder
 
 # %% ../nbs/04_trainer.ipynb #8dc5e054
 def output_dir_problem(output_dir) -> str|None:
