@@ -405,10 +405,11 @@ def holds_output_dir(f):
 # %% ../nbs/04_trainer.ipynb #b6ffef02
 def _remove_own_outputs(out:Path):
     "Delete what earlier llmft runs wrote in `out` (outputs, checkpoints, staging), and nothing else."
-    for n in sorted(llmft_names(out) - {LOCK, MANIFEST}):
-        p = out/n
-        if p.is_dir() and not p.is_symlink(): shutil.rmtree(p)
-        elif p.exists() or p.is_symlink(): p.unlink()
+    shutil.rmtree(out/PARTIAL, ignore_errors=True)
+    (trash := out/PARTIAL/'old').mkdir(parents=True)
+    for n in sorted(llmft_names(out) - {LOCK, MANIFEST, PARTIAL}):  # moved out at once, so never seen half-deleted
+        if (out/n).exists() or (out/n).is_symlink(): os.rename(out/n, trash/n)
+    shutil.rmtree(out/PARTIAL)
     _record_outputs(out, [], replace=True)
 
 def _prepare_output_dir(cfg:Config) -> Path|None:
@@ -417,7 +418,9 @@ def _prepare_output_dir(cfg:Config) -> Path|None:
     if _is_main_process():
         if ck is None: _remove_own_outputs(out)
         shutil.rmtree(out/PARTIAL, ignore_errors=True)  # what a killed run was writing
-        _record_outputs(out, ['trainer_log.jsonl'])
+        # HF's TensorBoard logs go to output_dir/runs: llmft's when this run creates that folder
+        tb = ['runs'] if 'tensorboard' in cfg.report_to and not (out/'runs').exists() else []
+        _record_outputs(out, ['trainer_log.jsonl', *tb])
     return ck
 
 def _peak_memory_mb() -> float:

@@ -7,7 +7,7 @@ import pytest
 
 EXE = str(Path(sys.executable).parent/'llmft')
 ENV = {**os.environ, 'OMP_NUM_THREADS': '1'}  # tiny models: one thread each is fastest on a shared machine
-RUN = ['dataset=alpaca_sample', 'cutoff_len=64', 'per_device_train_batch_size=2', 'gradient_accumulation_steps=1',
+RUN = ['dataset=alpaca_sample', 'cutoff_len=64', 'per_device_train_batch_size=1', 'gradient_accumulation_steps=1',
        'max_steps=4', 'save_steps=2', 'save_total_limit=5', 'logging_steps=1', 'lora_rank=4', 'learning_rate=1e-3']
 
 @pytest.fixture(scope='module')
@@ -76,7 +76,8 @@ def test_second_run_refused_then_sigkill_during_a_checkpoint(base, tmp_path):
     check_complete(out)
 
 def test_sigkill_during_the_final_save(base, tmp_path):
-    "Killed while the final adapter is written: nothing looks finished; run again, it finishes with no step more."
+    """Killed while the final adapter is written: nothing looks finished; run again, it finishes with no step more
+    (checkpoint 4 is at max_steps, in the middle of an epoch of 3 rows: `Trainer` alone would take a fifth step)."""
     out = tmp_path/'run'
     kill9(start_paused(base, out, 'final-save', tmp_path))
     assert (out/'checkpoint-4').is_dir()
@@ -116,3 +117,12 @@ def test_demo_never_empties_a_folder(tmp_path):
     assert r.returncode == 1 and 'which llmft did not write' in last_line(r.stderr), r.stderr[-3000:]
     assert {f: (d/f).read_text() for f in files} == files
     assert sorted(p.name for p in d.iterdir()) == ['README.md', 'thesis', 'train_results.json']
+
+def test_offline_hub_is_one_line(tmp_path):
+    "A hub model while offline: an `OSError` deep in transformers, reported as one line; no empty folder is left."
+    r = subprocess.run([EXE, 'train', 'model_name_or_path=nonexistent/model-xyz', 'dataset=alpaca_sample',
+                        f"output_dir={tmp_path/'run'}"], capture_output=True, text=True, timeout=300,
+                       env={**ENV, 'HF_HUB_OFFLINE': '1'})
+    assert r.returncode == 1 and 'Traceback' not in r.stderr, r.stderr[-3000:]
+    assert last_line(r.stderr).startswith('llmft train: ') and 'nonexistent/model-xyz' in last_line(r.stderr)
+    assert not (tmp_path/'run').exists()
