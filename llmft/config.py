@@ -10,8 +10,9 @@ from pathlib import Path
 import yaml
 
 # %% auto #0
-__all__ = ['opt', 'Config', 'config_keys', 'coerce', 'ConfigIssue', 'ConfigError', 'refused_output_dir', 'config_errors',
-           'make_config', 'parse_overrides', 'read_yaml', 'load_config', 'save_config']
+__all__ = ['opt', 'ModelKeys', 'MethodKeys', 'DataKeys', 'TrainKeys', 'ExportKeys', 'ServeKeys', 'Config', 'config_keys',
+           'coerce', 'ConfigIssue', 'ConfigError', 'refused_output_dir', 'config_errors', 'make_config',
+           'parse_overrides', 'read_yaml', 'load_config', 'save_config']
 
 # %% ../nbs/00_config.ipynb #e1f33abb
 def opt(default, help:str, group:str='train', choices=None, min=None, max=None, min_exclusive=False):
@@ -19,11 +20,10 @@ def opt(default, help:str, group:str='train', choices=None, min=None, max=None, 
     return field(default=default, metadata=dict(help=help, group=group, choices=choices, min=min, max=max,
                                                 min_exclusive=min_exclusive))
 
-# %% ../nbs/00_config.ipynb #96ab9431
+# %% ../nbs/00_config.ipynb #e1a0c001
 @dataclass
-class Config:
-    "Everything one fine-tuning run needs. Build it with `make_config` or `load_config` to have it checked."
-    # model
+class ModelKeys:
+    "The model keys of a run (see `Config`)."
     model_name_or_path:str = opt('smollm2-135m-instruct', 'Known model name (`llmft models`), local folder, GGUF file or hub id', 'model')
     adapter_name_or_path:str|None = opt(None, 'Adapter folder(s) to load on top of the model, comma-separated', 'model')
     template:str|None = opt(None, "Chat template name; empty uses the tokenizer's own template", 'model')
@@ -40,7 +40,11 @@ class Config:
     fp16:bool|None = opt(None, 'fp16 mixed precision; empty picks from the hardware', 'model')
     pure_bf16:bool = opt(False, 'Keep the whole model in bf16, trainable parameters included (saves memory, less precise)', 'model')
     gradient_checkpointing:str = opt('auto', 'Recompute activations in the backward pass: auto (when memory needs it), true or false', 'model', choices=['auto', 'true', 'false'])
-    # method
+
+# %% ../nbs/00_config.ipynb #e1a0c002
+@dataclass
+class MethodKeys:
+    "The method keys of a run (see `Config`)."
     stage:str = opt('sft', 'Training stage: pt, sft, rm, dpo or kto', 'method', choices=['pt', 'sft', 'rm', 'dpo', 'kto'])
     finetuning_type:str = opt('lora', 'lora (also QLoRA with quantization_bit), freeze, full, or a PEFT prompt method: prefix_tuning, prompt_tuning, p_tuning', 'method',
                               choices=['lora', 'freeze', 'full', 'prefix_tuning', 'prompt_tuning', 'p_tuning'])
@@ -69,7 +73,11 @@ class Config:
     badam_switch_interval:int = opt(50, 'BAdam: steps between block switches', 'method', min=1)
     badam_switch_mode:str = opt('ascending', 'BAdam: order of blocks: ascending, descending, random or fixed', 'method', choices=['ascending', 'descending', 'random', 'fixed'])
     optim:str = opt('adamw_torch', 'Optimizer name as in TrainingArguments (adamw_torch, adamw_8bit, paged_adamw_8bit, sgd, ...)', 'method')
-    # data
+
+# %% ../nbs/00_config.ipynb #e1a0c003
+@dataclass
+class DataKeys:
+    "The data keys of a run (see `Config`)."
     dataset:str|None = opt(None, 'Dataset names from dataset_info.json, or file paths, comma-separated', 'data')
     eval_dataset:str|None = opt(None, 'Datasets for evaluation, like dataset', 'data')
     dataset_dir:str = opt('data', 'Folder holding dataset_info.json and data files', 'data')
@@ -85,7 +93,11 @@ class Config:
     buffer_size:int = opt(16384, 'Shuffle buffer size in streaming mode', 'data', min=1)
     preprocessing_num_workers:int|None = opt(None, 'Processes for tokenization (datasets num_proc)', 'data', min=1)
     on_bad_rows:str = opt('error', 'What to do with malformed rows: error (list them and stop) or skip (drop and count them)', 'data', choices=['error', 'skip'])
-    # training
+
+# %% ../nbs/00_config.ipynb #e1a0c004
+@dataclass
+class TrainKeys:
+    "The train keys of a run (see `Config`)."
     output_dir:str = opt('outputs', 'Where the adapter, checkpoints and metrics go', 'train')
     overwrite_output_dir:bool = opt(False, "Replace llmft's earlier run in output_dir (never other files); start fresh instead of resuming", 'train')
     per_device_train_batch_size:int = opt(4, 'Examples per device per step', 'train', min=1)
@@ -110,12 +122,20 @@ class Config:
     report_to:str = opt('none', 'Where to log: none, tensorboard, wandb (comma-separated)', 'train')
     deepspeed:str|None = opt(None, 'DeepSpeed config file (JSON) for multi-GPU runs', 'train')
     seed:int = opt(42, 'Random seed for data order and initialisation', 'train', min=0)
-    # export and serving
+
+# %% ../nbs/00_config.ipynb #e1a0c005
+@dataclass
+class ExportKeys:
+    "The export keys of a run (see `Config`)."
     export_dir:str|None = opt(None, 'Where `llmft export` writes the merged model', 'export')
     export_format:str = opt('merged', 'What `llmft export` writes: merged (adapter folded into the base), adapter, or gguf', 'export', choices=['merged', 'adapter', 'gguf'])
     export_dtype:str = opt('auto', "Weight dtype of the export: auto (the model's own), float32, bfloat16 or float16", 'export', choices=['auto', 'float32', 'bfloat16', 'float16'])
     export_size:float = opt(5.0, 'Largest safetensors shard of the export, in GB', 'export', min=0.0, min_exclusive=True)
-    # inference, evaluation and serving
+
+# %% ../nbs/00_config.ipynb #e1a0c006
+@dataclass
+class ServeKeys:
+    "The inference, evaluation and API keys of a run (see `Config`)."
     max_new_tokens:int = opt(256, 'Longest reply generated by chat, predict and the API', 'export', min=1)
     temperature:float = opt(0.0, 'Sampling temperature; 0 means greedy (the same answer every time)', 'export', min=0.0)
     top_p:float = opt(1.0, 'Nucleus sampling: keep the most likely tokens up to this total probability', 'export', min=0.0, max=1.0, min_exclusive=True)
@@ -127,6 +147,10 @@ class Config:
     api_key:str|None = opt(None, 'If set, API requests must send `Authorization: Bearer <api_key>`', 'export')
     api_max_queue:int = opt(16, 'Requests the API holds before answering 429 (busy)', 'export', min=1)
 
+# %% ../nbs/00_config.ipynb #96ab9431
+@dataclass
+class Config(ServeKeys, ExportKeys, TrainKeys, DataKeys, MethodKeys, ModelKeys):
+    "Everything one fine-tuning run needs. Build it with `make_config` or `load_config` to have it checked."
     def __post_init__(self):
         errs = config_errors(asdict(self))
         if errs: raise ConfigError(errs)
