@@ -222,7 +222,7 @@ def training_args(cfg:Config, hardware=None, args_cls=TrainingArguments, **overr
               deepspeed=cfg.deepspeed, remove_unused_columns=False, include_num_input_tokens_seen='non_padding',
               prediction_loss_only=True, train_sampling_strategy='random' if cfg.packing else 'group_by_length', ddp_find_unused_parameters=False,
               dataloader_num_workers=0)
-    return args_cls(**(kw | overrides))
+    return args_cls(**(kw | cfg.trainer_args | overrides))  # passthrough fields (llmft.config) win over llmft's
 
 # %% ../nbs/04_trainer.ipynb #311139e2
 @dataclass
