@@ -7,7 +7,8 @@ from __future__ import annotations
 import argparse, os, pickle, re, sys, time
 from dataclasses import asdict
 from pathlib import Path
-from .config import ConfigError, ConfigIssue, config_keys, config_errors, make_config, parse_overrides, read_yaml
+from .config import (ConfigError, ConfigIssue, LF_DEFAULTS, config_keys, config_errors, lf_differences, make_config,
+                          parse_overrides, read_yaml)
 from .catalog import KNOWN_MODELS, DEFAULT_MODEL, llmft_home, resolve_model
 from .hardware import detect_hardware
 
@@ -64,6 +65,9 @@ def cmd_check(args) -> int:
     if args.keys:
         for f in config_keys().values():
             print(f"{f.name:30} {f.metadata['group']:7} default {f.default!r:24} {f.metadata['help']}")
+        print('Also accepted: every other transformers TrainingArguments field (passed to the trainer), and '
+              "LLaMA-Factory's keys (see llmft.config.LF_KEYS).")
+        for k, (lf, why) in LF_DEFAULTS.items(): print(f'  llmft {k} default differs from LF ({lf!r}): {why}')
         return 0
     hw = detect_hardware()
     from llmft.trainer import output_dir_problem
@@ -74,6 +78,9 @@ def cmd_check(args) -> int:
     except FileNotFoundError as e: print(f'llmft check: {e}', file=sys.stderr); return 1
     print(f"config OK{f' ({args.config})' if args.config else ''}")
     for line in _summary(cfg, hw): print('  ' + line)
+    if cfg.trainer_args: print('  trainer:   ' + ', '.join(f'{k}={v!r}' for k, v in cfg.trainer_args.items()))
+    raw = {**(read_yaml(args.config) if args.config else {}), **parse_overrides(args.overrides)}
+    if (diff := lf_differences(cfg, raw)): print('  vs LF:     ' + ', '.join(diff) + ' (llmft defaults; see `llmft check --keys`)')
     from llmft.memory import memory_report
     try: print(memory_report(cfg, hw, gpu=args.gpu))
     except (OSError, ValueError) as e: print(f'Memory plan: not available ({e})')

@@ -11,10 +11,10 @@ import yaml
 from .templates import TOOL_FORMATS, check_template
 
 # %% auto #0
-__all__ = ['TRAINER_OWNED', 'LF_KEYS', 'LF_VALUES', 'opt', 'ModelKeys', 'MethodKeys', 'DataKeys', 'TrainKeys', 'ExportKeys',
-           'ServeKeys', 'Config', 'config_keys', 'coerce', 'ConfigIssue', 'ConfigError', 'trainer_arg_keys', 'ta_value',
-           'LFKey', 'known_keys', 'refused_output_dir', 'config_errors', 'make_config', 'parse_overrides', 'read_yaml',
-           'load_config', 'save_config']
+__all__ = ['TRAINER_OWNED', 'LF_KEYS', 'LF_VALUES', 'LF_DEFAULTS', 'opt', 'ModelKeys', 'MethodKeys', 'DataKeys', 'TrainKeys',
+           'ExportKeys', 'ServeKeys', 'Config', 'config_keys', 'coerce', 'ConfigIssue', 'ConfigError',
+           'trainer_arg_keys', 'ta_value', 'LFKey', 'known_keys', 'refused_output_dir', 'config_errors', 'make_config',
+           'lf_differences', 'parse_overrides', 'read_yaml', 'load_config', 'save_config']
 
 # %% ../nbs/00_config.ipynb #e1f33abb
 def opt(default, help:str, group:str='train', choices=None, min=None, max=None, min_exclusive=False):
@@ -83,13 +83,13 @@ class DataKeys:
     dataset:str|None = opt(None, 'Dataset names from dataset_info.json, or file paths, comma-separated', 'data')
     eval_dataset:str|None = opt(None, 'Datasets for evaluation, like dataset', 'data')
     dataset_dir:str = opt('data', 'Folder holding dataset_info.json and data files', 'data')
-    cutoff_len:int = opt(1024, 'Maximum tokens per example after tokenization', 'data', min=1)
+    cutoff_len:int = opt(2048, 'Maximum tokens per example after tokenization', 'data', min=1)
     max_samples:int|None = opt(None, 'Keep at most this many examples per dataset', 'data', min=1)
     val_size:float = opt(0.0, 'Held-out share (below 1) or count (1 and above) for evaluation', 'data', min=0.0)
-    packing:bool = opt(False, 'Pack several examples into one row, without attention across them', 'data')
+    packing:bool|None = opt(None, 'Pack several examples into one row, without attention across them; empty: on for pt', 'data')
     train_on_prompt:bool = opt(False, 'Also train on prompt tokens (normally masked out of the loss)', 'data')
     mask_history:bool = opt(False, 'Train only on the last assistant turn of each conversation', 'data')
-    mix_strategy:str = opt('concat', 'How datasets combine: concat, interleave_under or interleave_over', 'data', choices=['concat', 'interleave_under', 'interleave_over'])
+    mix_strategy:str = opt('concat', 'How datasets combine: concat, interleave_under, interleave_over or interleave_once (each example once)', 'data', choices=['concat', 'interleave_under', 'interleave_over', 'interleave_once'])
     interleave_probs:str|None = opt(None, 'Sampling probabilities of the datasets when interleaving, comma-separated', 'data')
     streaming:bool = opt(False, 'Stream the data (an IterableDataset with bounded memory) instead of loading it all', 'data')
     buffer_size:int = opt(16384, 'Shuffle buffer size in streaming mode', 'data', min=1)
@@ -164,6 +164,7 @@ class Config(ServeKeys, ExportKeys, TrainKeys, DataKeys, MethodKeys, ModelKeys):
         d, ta, _ = _split_keys(d)
         for k,v in _coerce_all(d).items(): object.__setattr__(self, k, v)
         object.__setattr__(self, 'trainer_args', ta)
+        if self.packing is None: object.__setattr__(self, 'packing', self.stage == 'pt')  # as LF
 
 # %% ../nbs/00_config.ipynb #d47c4b2a
 def config_keys(group:str|None=None) -> dict:
@@ -330,7 +331,7 @@ class LFKey:
     why:str=''                 # same: what llmft does; refuse: the reason; todo: what it is
     to:str|None=None           # map: the llmft key or TrainingArguments field it sets; todo: the key to map it to
     ok:tuple|None=None         # same: the only values that mean what llmft does (others are refused with `why`)
-    fn:typing.Callable|None=None # map: `fn(value)` -> {key: value} when the value is not copied as it is
+    fn:typing.Callable|None=None # map: `fn(value, config)` -> {key: value}, when not copied as is
 
 # %% ../nbs/00_config.ipynb #a1f0c009
 def _same(why, ok=None): return LFKey('same', why, ok=ok)
@@ -363,15 +364,18 @@ LF_KEYS = {
                                  'HQQ and EETQ are not supported', ok=('bnb', 'bitsandbytes')),
     'infer_backend': _same(_ENGINES, ok=('huggingface', 'hf')),
     # LF names for llmft keys and TrainingArguments fields
-    'neat_packing': _map('packing', lambda v: {'packing': True},
+    'neat_packing': _map('packing', lambda v, d: {'packing': True},
                          "llmft's packing never attends across examples (LF's neat packing)"),
-    'disable_gradient_checkpointing': _map('gradient_checkpointing', lambda v: {'gradient_checkpointing': 'false'}),
+    'disable_gradient_checkpointing': _map('gradient_checkpointing', lambda v, d: {'gradient_checkpointing': 'false'}),
     'add_special_tokens': _map('new_special_tokens'),
     'enable_liger_kernel': _map('use_liger_kernel'),
+    'fsdp_transformer_layer_cls_to_wrap': _map('fsdp_config', lambda v, d: {'fsdp_config': {
+        **(d.get('fsdp_config') or {}), 'transformer_layer_cls_to_wrap': v}}),  # transformers 4's name
     'use_reentrant_gc': _map('gradient_checkpointing_kwargs',
-                             lambda v: {'gradient_checkpointing_kwargs': {'use_reentrant': bool(v)}}),
-    'do_sample': _map('temperature', lambda v: {'temperature': 0.0} if v is False else {},
-                      'do_sample: false is greedy (temperature 0); true samples at temperature'),
+                             lambda v, d: {'gradient_checkpointing_kwargs': {'use_reentrant': bool(v)}}),
+    'do_sample': _map('temperature', lambda v, d: {'temperature': 0.0} if v is False else
+                      {'temperature': d.get('temperature', 0.95), 'top_p': d.get('top_p', 0.7)},
+                      "false is greedy (temperature 0); true samples, at LF's temperature 0.95 and top_p 0.7 unless set"),
     # what llmft does not do, with the reason
     **_no('image_max_pixels image_min_pixels image_do_pan_and_scan crop_to_patches video_max_pixels video_min_pixels '
           'video_fps video_maxlen use_audio_in_video audio_sampling_rate media_dir freeze_vision_tower '
@@ -432,7 +436,7 @@ LF_KEYS = {
 }  # LLaMA-Factory keys that are not llmft keys: what llmft does with each
 
 LF_VALUES = {
-    ('flash_attn', 'disabled'): _map('flash_attn', lambda v: {'flash_attn': 'eager'}),
+    ('flash_attn', 'disabled'): _map('flash_attn', lambda v, d: {'flash_attn': 'eager'}),
     ('flash_attn', 'fa3'): LFKey('todo', 'FlashAttention-3 in the Model Loader', to='flash_attn: fa3'),
     ('rope_scaling', 'llama3'): LFKey('todo', "Llama 3's RoPE scaling in the Model Loader", to='rope_scaling: llama3'),
     ('stage', 'ppo'): LFKey('todo', 'PPO', to='stage: ppo'),
@@ -453,14 +457,15 @@ def _split_keys(d:dict) -> tuple[dict, dict, list]:
     "Split raw config `d` into llmft keys (LF names translated), `TrainingArguments` fields (checked), and issues."
     keys, errs, out, given = config_keys(), [], {}, {}
     for k, v in d.items():
+        if k == 'fsdp' and isinstance(v, list): v = ' '.join(map(str, v))  # LF's YAML lists; TrainingArguments splits
         if not isinstance(k, str) or k not in LF_KEYS:
             e = LF_VALUES.get((k, v)) if isinstance(k, str) and isinstance(v, str) else None
             if e is None: out[k] = v; continue
         else: e = LF_KEYS[k]
         if (why := _lf_issue(k, v, e)): errs.append(ConfigIssue(k, why)); continue
         if e.kind != 'map' or (v is None and e.fn is None): continue
-        for t, tv in (e.fn(v) if e.fn else {e.to: v}).items():
-            if t in d and t != k and d[t] != tv:
+        for t, tv in (e.fn(v, d) if e.fn else {e.to: v}).items():
+            if t in d and t != k and d[t] != tv and not isinstance(tv, dict):
                 errs.append(ConfigIssue(k, f'sets {t}: {_show(tv)}, but {t} is {_show(d[t])}; keep one of them'))
             out[t], given[t] = tv, k
     llmft, ta = {}, {}
@@ -563,7 +568,7 @@ def _compat_errors(c:dict) -> list[ConfigIssue]:
     bad = [m for m in str(c['metrics']).split(',') if m.strip() and m.strip() not in ('rouge', 'bleu', 'exact_match', 'perplexity', 'accuracy')]
     if bad: errs.append(ConfigIssue('metrics', f"unknown metric {', '.join(bad)}; choose from rouge, bleu, exact_match, perplexity, accuracy"))
     if c['interleave_probs'] and c['mix_strategy'] == 'concat':
-        errs.append(ConfigIssue('interleave_probs', 'probabilities only apply when mix_strategy is interleave_under or interleave_over'))
+        errs.append(ConfigIssue('interleave_probs', 'probabilities only apply when mix_strategy is interleave_under, interleave_over or interleave_once'))
     if c['val_size'] >= 1 and not float(c['val_size']).is_integer():
         errs.append(ConfigIssue('val_size', f"a share must be below 1 and a count a whole number, got {c['val_size']}"))
     if (why := check_template(c['template'])): errs.append(ConfigIssue('template', why))
@@ -590,6 +595,30 @@ def make_config(d:dict|None=None, hardware=None, **kwargs) -> Config:
     if errs := config_errors(d, hardware): raise ConfigError(errs)
     d, ta, _ = _split_keys(d)
     return Config(**_coerce_all(d), trainer_args=ta)
+
+# %% ../nbs/00_config.ipynb #a1f0c027
+LF_DEFAULTS = {
+    'learning_rate': (5e-5, 'a LoRA adapter learns at about 2e-4; 5e-5 suits full fine-tuning'),
+    'lr_scheduler_type': ('linear', 'cosine decays more gently at the end of short runs'),
+    'per_device_train_batch_size': (8, 'with accumulation 2, the same 8 examples per update in half the memory'),
+    'gradient_accumulation_steps': (1, 'see per_device_train_batch_size'),
+    'logging_steps': (500, 'short runs show their loss curve'),
+    'save_total_limit': (None, 'checkpoints are bounded on Colab-sized disks'),
+    'optim': ('adamw_torch_fused', 'plain AdamW runs on every device llmft supports'),
+    'bf16': (False, 'empty picks the fastest precision the hardware has (bf16 where supported)'),
+    'gradient_checkpointing': ('true', 'auto turns it on only when the memory estimate needs it (it costs ~30% speed)'),
+    'use_unsloth': ('false', 'auto uses Unsloth when it is installed and there is a CUDA GPU'),
+    'temperature': (0.95, 'greedy decoding gives the same answer every time; LF samples (do_sample: true)'),
+    'top_p': (0.7, 'LF samples; with greedy decoding top_p has no effect'),
+    'max_new_tokens': (1024, 'short replies for chat, predict and the API; raise it for long outputs'),
+    'n_shot': (5, 'multiple-choice evaluation is zero-shot unless asked'),
+}  # llmft keys whose default differs from LLaMA-Factory's on purpose: LF's value and why
+
+def lf_differences(cfg:Config, raw:dict|None=None) -> list[str]:
+    "The LF defaults that `cfg` does not follow, for the keys its raw config `raw` did not set (LF's names included)."
+    given = set(raw or {}) | set(_split_keys(raw or {})[0])
+    return [f'{k} {getattr(cfg, k)!r} (LF {lf!r})' for k, (lf, _) in LF_DEFAULTS.items()
+            if k not in given and getattr(cfg, k) != lf]
 
 # %% ../nbs/00_config.ipynb #5a0c1e04
 class _Refused(yaml.YAMLError):
