@@ -5,7 +5,7 @@
 # %% ../nbs/08_cli.ipynb #85073471
 from __future__ import annotations
 import argparse, os, pickle, re, sys, time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from .config import (ConfigError, ConfigIssue, LF_DEFAULTS, config_keys, config_errors, lf_differences, make_config,
                           parse_overrides, read_yaml)
@@ -187,7 +187,8 @@ def _run_on_dataset(cmd, args, what:str, run) -> int:
     "Check the config, load its model, and call `run(cfg, model, tok)` on its datasets; bad data is a message and exit 1."
     from llmft.data import DataError
     if (cfg := _checked(cmd, args)) is None: return 1
-    if not cfg.dataset: print(f'llmft {cmd}: set dataset ({what})', file=sys.stderr); return 1
+    if not cfg.dataset and cfg.eval_dataset: cfg = replace(cfg, dataset=cfg.eval_dataset)  # as LF's predict configs
+    if not cfg.dataset: print(f'llmft {cmd}: set dataset or eval_dataset ({what})', file=sys.stderr); return 1
     model, tok = _inference_model(cfg)
     try: run(cfg, model, tok)
     except (DataError, FileNotFoundError, ValueError) as e: print(f'llmft {cmd}: {e}', file=sys.stderr); return 1

@@ -432,7 +432,7 @@ LF_KEYS = {
     **_todo('resume_from_checkpoint', 'resuming from a named checkpoint (llmft resumes from the last complete '
             'checkpoint in output_dir: resume: auto or true)'),
     **_todo('do_predict predict_with_generate generation_max_length generation_num_beams generation_config',
-            'predicting on eval_dataset after training (use `llmft predict`)'),
+            'predicting at the end of `llmft train` (`llmft predict CONFIG` answers eval_dataset)'),
 }  # LLaMA-Factory keys that are not llmft keys: what llmft does with each
 
 LF_VALUES = {
@@ -571,6 +571,9 @@ def _compat_errors(c:dict) -> list[ConfigIssue]:
         errs.append(ConfigIssue('interleave_probs', 'probabilities only apply when mix_strategy is interleave_under, interleave_over or interleave_once'))
     if c['val_size'] >= 1 and not float(c['val_size']).is_integer():
         errs.append(ConfigIssue('val_size', f"a share must be below 1 and a count a whole number, got {c['val_size']}"))
+    if c['stage'] == 'kto' and c['per_device_train_batch_size'] < 2:
+        errs.append(ConfigIssue('per_device_train_batch_size', "a batch of 1 is not supported for kto: TRL's KTO "
+                                'estimates its KL term from the other examples of a batch; set at least 2'))
     if (why := check_template(c['template'])): errs.append(ConfigIssue('template', why))
     if c['tool_format'] and c['tool_format'] not in TOOL_FORMATS:
         close = difflib.get_close_matches(c['tool_format'], TOOL_FORMATS, n=1)

@@ -225,6 +225,11 @@ def test_eval_and_predict_offline(tiny_run, tmp_path):
     assert r.returncode == 0, r.stderr
     rows = [json.loads(l) for l in (tmp_path/'pred'/'generated_predictions.jsonl').read_text().splitlines()]
     assert rows and set(rows[0]) == {'prompt', 'reference', 'prediction'}
+    r = llmft('predict', f"model_name_or_path={tiny_run/'base'}", 'eval_dataset=sharegpt_sample',  # as LF's predict configs
+              f"output_dir={tmp_path/'pred2'}", 'max_new_tokens=4')
+    assert r.returncode == 0, r.stderr
+    test = [json.loads(l) for l in (tmp_path/'pred2'/'generated_predictions.jsonl').read_text().splitlines()]
+    assert [t['reference'] for t in test] == [t['reference'] for t in rows]
     r = llmft('eval', f"model_name_or_path={tiny_run/'base'}", 'dataset=alpaca_sample', 'metrics=rouge,blue')
     assert r.returncode == 1 and "metrics: unknown metric blue" in r.stderr
 
