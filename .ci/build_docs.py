@@ -5,13 +5,27 @@ a real run of each notebook are put into the processed copies (nbdev's processin
 `show_doc` needs), then `smalldocs render` (a pure-Python Quarto renderer). The outputs come from the copies the test
 run saved in `_exec/` (`tests/test_notebooks.py`) when they are current, else the notebook is run here (`.ci/nbrun.py`).
 Users with Quarto installed can run `nbdev_docs` instead; both read `_quarto.yml`."""
-import json, shutil, subprocess, sys
+import html, json, re, shutil, subprocess, sys
 from pathlib import Path
 from nbdev.config import get_config
 from nbdev.quarto import refresh_quarto_yml, nbdev_sidebar
 from nbdev.serve import proc_nbs
 sys.path.insert(0, str(Path(__file__).parent))
 from nbrun import exec_path, run_notebook, source_hash
+
+HTML_TAGS = set('a abbr b blockquote br caption code col colgroup dd del details div dl dt em figcaption figure h1 h2 h3 '
+                'h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp small span strong sub summary sup table tbody td '
+                'tfoot th thead tr u ul var video audio source iframe'.split())
+_CODE = re.compile(r'(```.*?```|`[^`\n]*`)', re.S)
+_TAG = re.compile(r'<(/?)([A-Za-z][\w.-]*)([^<>]*)>')
+
+def escape_prose(md:str) -> str:
+    "Escape what looks like a tag in markdown prose but is not HTML (`Capital: <city>`); code spans and links are kept."
+    def fix(m):
+        if m.group(2).lower() in HTML_TAGS or m.group(3).startswith(':'): return m.group(0)  # HTML, or <https://...>
+        return html.escape(m.group(0), quote=False)
+    parts = _CODE.split(md)
+    return ''.join(_TAG.sub(fix, t) if i % 2 == 0 else t for i, t in enumerate(parts))
 
 KEEP = ('text/html', 'image/png', 'image/svg+xml', 'text/markdown', 'text/plain')
 
@@ -38,6 +52,9 @@ def add_outputs(proc_nb:Path, src_nb:Path) -> int:
     outs = {c.get('id'): c.get('outputs', []) for c in json.loads(ex.read_text())['cells'] if c['cell_type'] == 'code'}
     nb, n = json.loads(proc_nb.read_text()), 0
     for c in nb['cells']:
+        if c['cell_type'] == 'markdown':
+            src = ''.join(c['source']) if isinstance(c['source'], list) else c['source']
+            c['source'] = escape_prose(src)
         if c['cell_type'] == 'code' and not c.get('outputs') and (o := _shown(outs.get(c.get('id'), []))):
             c['outputs'] = o; n += 1
     proc_nb.write_text(json.dumps(nb, indent=1))

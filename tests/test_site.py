@@ -67,3 +67,31 @@ def test_pages_render_in_browser(site, tmp_path, page):
     assert sum(1 for n in im.resize((64, 48)).histogram() if n) > 10, 'the screenshot shows almost nothing'
     dom = subprocess.run(base + ['--dump-dom', url], capture_output=True, text=True, timeout=120).stdout
     assert '<nav' in dom and '00_config.html' in dom and 'tutorials/01_quickstart.html' in dom, 'navigation is missing'
+
+def test_quickstart_page_shows_its_results(site):
+    "The quick start's page shows the before/after scores and the loss curve of a real run, and its prose keeps `<city>`."
+    page = (site/'tutorials'/'01_quickstart.html').read_text(encoding='utf-8')
+    base, tuned = map(int, re.search(r'exact_match: base (\d+)%, tuned (\d+)%', page).groups())
+    assert tuned >= 90 > base
+    assert re.search(r'<img[^>]+src="[^"]+"', page), 'the loss curve is missing'
+    assert 'Capital: &lt;city&gt;' in page and 'Capital: <city>' not in page
+
+def test_prose_is_escaped():
+    "What looks like a tag in prose but is not HTML is shown as text; HTML, links and code are left alone."
+    sys.path.insert(0, str(ROOT/'.ci'))
+    from build_docs import escape_prose
+    assert escape_prose('the form “Capital: <city>”') == 'the form “Capital: &lt;city&gt;”'
+    kept = 'a <b>bold</b> word, <https://example.org>, `x = "<city>"` and\n```\n<city>\n```\n'
+    assert escape_prose(kept) == kept
+
+def test_sidebar_lists_tutorials_first_then_every_notebook():
+    "The navigation starts with the tutorials in learning order; every notebook appears exactly once."
+    import yaml
+    side = yaml.safe_load((ROOT/'nbs'/'sidebar.yml').read_text())['website']['sidebar']['contents']
+    flat = lambda items: [x for i in items for x in (flat(i['contents']) if isinstance(i, dict) else [i])]
+    listed = flat(side)
+    nbs = sorted(str(p.relative_to(ROOT/'nbs')) for p in (ROOT/'nbs').rglob('*.ipynb')
+                 if not any(part.startswith(('_', '.')) for part in p.relative_to(ROOT/'nbs').parts))
+    assert sorted(listed) == nbs and len(listed) == len(set(listed))
+    tutorials = [x for x in listed if x.startswith('tutorials/')]
+    assert listed[1:1 + len(tutorials)] == sorted(tutorials), 'the tutorials come first, in learning order'

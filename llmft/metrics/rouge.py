@@ -8,17 +8,15 @@ __all__ = ['Rouge']
 # %% ../../nbs/06a_rouge.ipynb #d3e02122
 import datasets
 import evaluate
-from rouge_score import rouge_scorer, scoring
+from rouge_score import rouge_scorer
 
 # %% ../../nbs/06a_rouge.ipynb #1c2e7db6
 class Rouge(evaluate.Metric):
-    "ROUGE-1, ROUGE-2, ROUGE-L and ROUGE-Lsum F-measures (aggregated), computed with `rouge_score`."
+    "ROUGE-1, ROUGE-2, ROUGE-L and ROUGE-Lsum F-measures with `rouge_score`, averaged over the examples."
     def _info(self):
         return evaluate.MetricInfo(description='ROUGE (rouge_score)', citation='Lin, 2004', inputs_description='predictions, references',
                                    features=datasets.Features({'predictions': datasets.Value('string'), 'references': datasets.Value('string')}))
     def _compute(self, predictions, references, rouge_types=('rouge1', 'rouge2', 'rougeL', 'rougeLsum'), use_stemmer=False):
         scorer = rouge_scorer.RougeScorer(list(rouge_types), use_stemmer=use_stemmer)
-        agg = scoring.BootstrapAggregator()
-        for p, r in zip(predictions, references): agg.add_scores(scorer.score(r, p))
-        res = agg.aggregate()
-        return {k: float(res[k].mid.fmeasure) for k in rouge_types}
+        scores = [scorer.score(r, p) for p, r in zip(predictions, references)]
+        return {k: sum(s[k].fmeasure for s in scores) / max(len(scores), 1) for k in rouge_types}
