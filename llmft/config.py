@@ -455,6 +455,7 @@ def _lf_issue(k:str, v, e:LFKey) -> str|None:
 
 def _split_keys(d:dict) -> tuple[dict, dict, list]:
     "Split raw config `d` into llmft keys (LF names translated), `TrainingArguments` fields (checked), and issues."
+    if isinstance(d.get('trainer_args'), dict): d = {k: v for k, v in d.items() if k != 'trainer_args'} | d['trainer_args']
     keys, errs, out, given = config_keys(), [], {}, {}
     for k, v in d.items():
         if k == 'fsdp' and isinstance(v, list): v = ' '.join(map(str, v))  # LF's YAML lists; TrainingArguments splits
@@ -595,6 +596,7 @@ def _hardware_errors(c:dict, hw) -> list[ConfigIssue]:
 def make_config(d:dict|None=None, hardware=None, **kwargs) -> Config:
     "A checked `Config` from a dict of raw values and/or keyword arguments; raises `ConfigError` listing every problem."
     d = {**(d or {}), **kwargs}
+    d |= d.pop('trainer_args', None) or {}  # as `vars(cfg)` holds them
     if errs := config_errors(d, hardware): raise ConfigError(errs)
     d, ta, _ = _split_keys(d)
     return Config(**_coerce_all(d), trainer_args=ta)
