@@ -1,6 +1,7 @@
 "Packaging for llmft: everything is read from settings.ini (the nbdev 2 layout)."
 from configparser import ConfigParser
-import setuptools, shlex
+import os, setuptools, shlex
+from setuptools.command.build_py import build_py
 
 config = ConfigParser(delimiters=['='])
 config.read('settings.ini', encoding='utf-8')
@@ -19,6 +20,15 @@ dev_requirements = shlex.split(cfg.get('dev_requirements', ''))
 min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 
+class BuildPy(build_py):
+    "Build the package with a copy of constraints.txt inside: the tested versions `llmft doctor` compares against."
+    def run(self):
+        super().run()
+        if self.editable_mode: return  # an editable install reads the checkout's own constraints.txt
+        dest = os.path.join(self.build_lib, cfg['lib_path'], 'constraints.txt')
+        self.mkpath(os.path.dirname(dest))
+        self.copy_file('constraints.txt', dest)
+
 setuptools.setup(
     name=cfg['lib_name'],
     license=lic[0],
@@ -33,12 +43,14 @@ setuptools.setup(
     package_data={'llmft': ['assets/**/*', 'assets/*']},
     install_requires=requirements,
     extras_require={'dev': dev_requirements,
-                    **{k: shlex.split(cfg.get(f'{k}_requirements', '')) for k in ('unsloth', 'galore', 'badam')}},
+                    **{k.replace('_', '-'): shlex.split(cfg.get(f'{k}_requirements', ''))
+                       for k in ('unsloth', 'galore', 'badam', 'gguf_quant')}},
     dependency_links=cfg.get('dep_links', '').split(),
     python_requires='>=' + min_python,
     long_description=open('README.md', encoding='utf-8').read(),
     long_description_content_type='text/markdown',
     zip_safe=False,
+    cmdclass={'build_py': BuildPy},
     entry_points={'console_scripts': cfg.get('console_scripts', '').split(),
                   'nbdev': [f'{cfg.get("lib_path")}={cfg.get("lib_path")}._modidx:d']},
     **{k: cfg[k] for k in 'version description keywords author author_email'.split()})

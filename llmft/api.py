@@ -4,24 +4,55 @@
 
 # %% ../nbs/05a_api.ipynb #05994422
 from __future__ import annotations
-import asyncio, json, threading, time, uuid
+import asyncio, errno, hmac, ipaddress, json, os, socket, sys, threading, time, uuid
 from typing import Literal
 import torch
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
-from .inference import as_messages
+from fastcore.basics import patch
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from starlette.exceptions import HTTPException
+from transformers import AsyncTextIteratorStreamer, StoppingCriteria, StoppingCriteriaList
 
 # %% auto #0
-__all__ = ['Message', 'ChatRequest', 'api_error', 'ModelServer', 'serve']
+__all__ = ['Message', 'ChatRequest', 'api_error', 'APIError', 'ModelServer', 'bind_socket', 'serve']
+
+# %% ../nbs/05a_api.ipynb #a1c0e001
+_MULTIMODAL = ('image_url', 'input_image', 'image', 'input_audio', 'audio', 'file', 'input_file', 'video_url')
+
+def _text_of(content) -> str|None:
+    "A message's text from OpenAI's content: a string, or `{type: text, text: ...}` parts joined by newlines."
+    if content is None or isinstance(content, str): return content
+    if not isinstance(content, list):
+        raise ValueError('content must be a string or a list of parts like {"type": "text", "text": "..."}')
+    texts = []
+    for i, p in enumerate(content):
+        kind = p.get('type') if isinstance(p, dict) else None
+        if kind in _MULTIMODAL:
+            raise ValueError(f'part {i} is {kind!r}: multimodal input is not supported by this server '
+                             '(it serves a text-only model); send text parts only')
+        if kind != 'text' or not isinstance(p.get('text'), str):
+            raise ValueError(f'part {i} must be {{"type": "text", "text": "..."}}, got type {kind!r}')
+        texts.append(p['text'])
+    return '\n'.join(texts)
 
 # %% ../nbs/05a_api.ipynb #53177289
 class Message(BaseModel):
-    "One chat message of a request."
+    "One chat message: OpenAI's roles (`developer` is read as `system`) and text or text-part content."
     model_config = ConfigDict(extra='ignore')
-    role: Literal['system', 'user', 'assistant']
-    content: str
+    role: Literal['system', 'developer', 'user', 'assistant', 'tool']
+    content: str|None = None
+
+    @field_validator('content', mode='before')
+    @classmethod
+    def _content(cls, v): return _text_of(v)
+
+    @model_validator(mode='after')
+    def _has_content(self):
+        if self.content is None and self.role != 'assistant':
+            raise ValueError(f"a {self.role} message needs content (only an assistant message may omit it)")
+        return self
 
 class ChatRequest(BaseModel):
     "The body of `POST /v1/chat/completions` (the fields llmft honours; others are ignored)."
@@ -30,33 +61,154 @@ class ChatRequest(BaseModel):
     messages: list[Message] = Field(min_length=1)
     temperature: float = Field(1.0, ge=0, le=2)
     top_p: float = Field(1.0, gt=0, le=1)
-    max_tokens: int | None = Field(None, ge=1)
-    max_completion_tokens: int | None = Field(None, ge=1)
-    stop: str | list[str] | None = None
+    max_tokens: int|None = Field(None, ge=1)
+    max_completion_tokens: int|None = Field(None, ge=1)
+    stop: str|list[str]|None = None
     stream: bool = False
-    n: int = Field(1, ge=1, le=1)
+    n: int = 1
+
+    @field_validator('n')
+    @classmethod
+    def _one_choice(cls, v):
+        if v != 1: raise ValueError(f'n={v}: this server returns one choice per request; send {v} requests')
+        return v
 
 # %% ../nbs/05a_api.ipynb #be5f9b3b
-def api_error(status:int, message:str, type:str='invalid_request_error', param:str|None=None, code:str|None=None):
+def api_error(status:int, message:str, type:str='invalid_request_error', param:str|None=None,
+              code:str|None=None, headers:dict|None=None) -> JSONResponse:
     "A JSON error response shaped like OpenAI's: `{\"error\": {message, type, param, code}}`."
-    return JSONResponse(status_code=status, content={'error': {'message': message, 'type': type, 'param': param, 'code': code}})
+    return JSONResponse(status_code=status, headers=headers,
+                        content={'error': {'message': message, 'type': type, 'param': param, 'code': code}})
+
+class APIError(Exception):
+    "An error the server answers with `api_error(status, message, ...)`."
+    def __init__(self, status:int, message:str, type:str='invalid_request_error', param:str|None=None,
+                 code:str|None=None, headers:dict|None=None):
+        super().__init__(message)
+        self.status, self.message, self.type, self.param = status, message, type, param
+        self.code, self.headers = code, headers
+
+    def response(self) -> JSONResponse:
+        "This error as an OpenAI-shaped JSON response."
+        return api_error(self.status, self.message, self.type, self.param, self.code, self.headers)
 
 # %% ../nbs/05a_api.ipynb #b6957557
 class ModelServer:
     "Serve `model` and `tokenizer` under `model_name` with an OpenAI-compatible chat API."
-    def __init__(self, model, tokenizer, model_name:str='llmft', max_queue:int=16, api_key:str|None=None,
-                 default_max_tokens:int=256):
+    def __init__(self, model, tokenizer,
+                 model_name:str='llmft', # the model id clients send (`GET /v1/models` lists it)
+                 max_queue:int=16, # requests held at once (generating or waiting); more are answered 429
+                 api_key:str|None=None, # required as `Authorization: Bearer <key>`; default: $LLMFT_API_KEY
+                 default_max_tokens:int=256, # completion length when a request sets no `max_tokens`
+                 max_body_bytes:int=4*2**20): # larger request bodies are answered 413 before they are read
         self.model, self.tokenizer, self.model_name = model.eval(), tokenizer, model_name
-        self.api_key, self.default_max_tokens, self.max_queue = api_key, default_max_tokens, max_queue
-        self.waiting, self.lock = 0, threading.Lock()  # the lock serialises generation
-        self.app = self._make_app()
+        self.api_key = api_key or os.environ.get('LLMFT_API_KEY') or None
+        self.max_queue, self.default_max_tokens = max_queue, default_max_tokens
+        self.max_body_bytes, self.context = max_body_bytes, _context_len(model)
+        self.jobs, self.steps = set(), 0  # the requests holding a queue slot; tokens generated since start
+        self.lock, self._jobs_lock = threading.Lock(), threading.Lock()  # `lock` is held while generating
+        self._app = None
 
-    def _gen_kwargs(self, req:ChatRequest, streamer=None):
-        msgs = as_messages([m.model_dump() for m in req.messages])
-        ids = self.tokenizer.apply_chat_template(msgs, add_generation_prompt=True, return_tensors='pt', return_dict=True).to(self.model.device)
-        sample = dict(do_sample=True, temperature=req.temperature, top_p=req.top_p) if req.temperature > 0 else dict(do_sample=False)
-        n = req.max_completion_tokens or req.max_tokens or self.default_max_tokens
-        return ids, dict(**ids, max_new_tokens=n, pad_token_id=self.tokenizer.pad_token_id, streamer=streamer, **sample)
+    @property
+    def app(self) -> FastAPI:
+        "The FastAPI app serving this model (built on first use)."
+        if self._app is None: self._app = self._make_app()
+        return self._app
+
+    @property
+    def waiting(self) -> int:
+        "How many requests hold a queue slot (generating or waiting for the model)."
+        return len(self.jobs)
+
+def _context_len(model) -> int|None:
+    "The model's context length in tokens (`max_position_embeddings` of its config), if it says."
+    cfg = model.config.get_text_config() if hasattr(model.config, 'get_text_config') else model.config
+    return getattr(cfg, 'max_position_embeddings', None) or getattr(cfg, 'n_positions', None)
+
+# %% ../nbs/05a_api.ipynb #a1c0e010
+class _Job:
+    "One request's generation: `generate` arguments, a cancel event, and its output ids or error once done."
+    def __init__(self):
+        self.kw, self.prompt_len, self.cancel = None, 0, threading.Event()
+        self.out, self.error = None, None
+        self.done = None  # an asyncio.Event, set when the job's thread has ended
+
+def _sampling(req:ChatRequest) -> dict:
+    if req.temperature == 0: return dict(do_sample=False)
+    return dict(do_sample=True, temperature=req.temperature, top_p=req.top_p)
+
+@patch
+def _prepare(self:ModelServer, req:ChatRequest, job:_Job|None=None) -> _Job:
+    "`job` (or a new one) for `req`: the chat rendered, tokenized and checked against the context."
+    from jinja2.exceptions import TemplateError  # what a chat template raises (transformers uses jinja2)
+    msgs = [{'role': 'system' if m.role == 'developer' else m.role, 'content': m.content or ''}
+            for m in req.messages]
+    try: text = self.tokenizer.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
+    except TemplateError as e:
+        msg = f"the model's chat template cannot render these messages: {e}"
+        raise APIError(400, msg, param='messages') from None
+    for i, m in enumerate(msgs):
+        if m['role'] == 'tool' and m['content'].strip() not in text:
+            raise APIError(400, f"this model's chat template does not render 'tool' messages (messages.{i} "
+                           "would be left out of the prompt); send the tool's result in a user message",
+                           param=f'messages.{i}.role')
+    enc = self.tokenizer(text, add_special_tokens=False, return_tensors='pt')
+    n, want, ctx = enc['input_ids'].shape[1], req.max_completion_tokens or req.max_tokens, self.context
+    if ctx and n >= ctx:
+        raise APIError(400, f'prompt is {n} tokens, the context is {ctx}: shorten the messages',
+                       param='messages', code='context_length_exceeded')
+    if ctx and want and n + want > ctx:
+        raise APIError(400, f'prompt is {n} tokens and max_tokens is {want}, the context is {ctx}: '
+                       f'ask for at most {ctx - n} tokens or shorten the messages',
+                       param='max_tokens', code='context_length_exceeded')
+    new = want or (min(self.default_max_tokens, ctx - n) if ctx else self.default_max_tokens)
+    job = job or _Job()
+    job.kw = dict(**enc.to(self.model.device), max_new_tokens=new, pad_token_id=self.tokenizer.pad_token_id,
+                  **_sampling(req))
+    job.prompt_len = n
+    return job
+
+# %% ../nbs/05a_api.ipynb #a1c0e015
+class _Cancel(StoppingCriteria):
+    "Stop generating once `job.cancel` is set; counts the tokens generated in `server.steps`."
+    def __init__(self, server:ModelServer, job:_Job): self.server, self.job = server, job
+    def __call__(self, input_ids, scores, **kwargs):
+        self.server.steps += 1
+        stop = self.job.cancel.is_set()
+        return torch.full((input_ids.shape[0],), stop, dtype=torch.bool, device=input_ids.device)
+
+def _quietly(f, *args):
+    try: f(*args)
+    except RuntimeError: pass  # the event loop is gone: nobody is listening any more
+
+@patch
+def _take_slot(self:ModelServer, job:_Job) -> bool:
+    "Put `job` in the queue if a slot is free."
+    with self._jobs_lock:
+        if len(self.jobs) >= self.max_queue: return False
+        self.jobs.add(job); return True
+
+@patch
+def _free_slot(self:ModelServer, job:_Job):
+    with self._jobs_lock: self.jobs.discard(job)
+
+@patch
+def _run(self:ModelServer, job:_Job, loop, streamer=None):
+    "The thread of one job: wait for the model (unless cancelled), generate, free the slot, tell the loop."
+    try:
+        while not self.lock.acquire(timeout=0.05):
+            if job.cancel.is_set(): return
+        try:
+            if not job.cancel.is_set():
+                stop = StoppingCriteriaList([_Cancel(self, job)])
+                with torch.no_grad():
+                    job.out = self.model.generate(**job.kw, streamer=streamer, stopping_criteria=stop)
+        finally: self.lock.release()
+    except Exception as e: job.error = e
+    finally:
+        self._free_slot(job)
+        if streamer is not None and job.out is None: _quietly(streamer.end)  # never leave a stream waiting
+        if job.done is not None: _quietly(loop.call_soon_threadsafe, job.done.set)
 
 # %% ../nbs/05a_api.ipynb #650f9390
 def _stops(req): return [req.stop] if isinstance(req.stop, str) else list(req.stop or [])
@@ -66,98 +218,207 @@ def _cut(text, stops):
     idx = [text.index(s) for s in stops if s and s in text]
     return (text[:min(idx)], True) if idx else (text, False)
 
-def _complete(self:ModelServer, req:ChatRequest) -> dict:
-    ids, kw = self._gen_kwargs(req)
-    with self.lock, torch.no_grad(): out = self.model.generate(**kw)
-    new = out[0, ids['input_ids'].shape[1]:]
-    text, stopped = _cut(self.tokenizer.decode(new, skip_special_tokens=True), _stops(req))
-    ended = stopped or (len(new) and new[-1].item() == self.tokenizer.eos_token_id) or len(new) < kw['max_new_tokens']
-    return {'id': f'chatcmpl-{uuid.uuid4().hex}', 'object': 'chat.completion', 'created': int(time.time()), 'model': self.model_name,
-            'choices': [{'index': 0, 'message': {'role': 'assistant', 'content': text}, 'finish_reason': 'stop' if ended else 'length'}],
-            'usage': {'prompt_tokens': ids['input_ids'].shape[1], 'completion_tokens': len(new),
-                      'total_tokens': ids['input_ids'].shape[1] + len(new)}}
+@patch
+def _finish(self:ModelServer, job:_Job, stopped:bool) -> str:
+    "OpenAI's `finish_reason`: `stop` (a stop string, EOS, or fewer tokens than allowed) or `length`."
+    new = job.out[0, job.prompt_len:]
+    eos = len(new) and new[-1].item() == self.tokenizer.eos_token_id
+    return 'stop' if stopped or eos or len(new) < job.kw['max_new_tokens'] else 'length'
 
-ModelServer._complete = _complete
+@patch
+async def _complete(self:ModelServer, job:_Job, req:ChatRequest, request:Request):
+    "The reply to a plain request, once `job` is done; a client that disconnects first cancels the job."
+    try:
+        while not job.done.is_set():
+            try: await asyncio.wait_for(job.done.wait(), 0.25)
+            except TimeoutError:
+                if await request.is_disconnected():
+                    job.cancel.set(); return api_error(499, 'the client closed the request')
+    finally:
+        if not job.done.is_set(): job.cancel.set()  # cancelled (the server is stopping): stop generating too
+    if job.error is not None: raise job.error
+    new, n = job.out[0, job.prompt_len:], job.prompt_len
+    text, stopped = _cut(self.tokenizer.decode(new, skip_special_tokens=True), _stops(req))
+    return {'id': f'chatcmpl-{uuid.uuid4().hex}', 'object': 'chat.completion', 'created': int(time.time()),
+            'model': self.model_name,
+            'choices': [{'index': 0, 'message': {'role': 'assistant', 'content': text},
+                         'finish_reason': self._finish(job, stopped)}],
+            'usage': {'prompt_tokens': n, 'completion_tokens': len(new), 'total_tokens': n + len(new)}}
 
 # %% ../nbs/05a_api.ipynb #005686aa
-async def _stream(self:ModelServer, req:ChatRequest):
-    from transformers import TextIteratorStreamer
-    streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=600)
-    _, kw = self._gen_kwargs(req, streamer)
-    def work():
-        with self.lock, torch.no_grad(): self.model.generate(**kw)
-    thread = threading.Thread(target=work, daemon=True); thread.start()
+@patch
+async def _stream(self:ModelServer, job:_Job, streamer, req:ChatRequest):
+    "The server-sent events of a streamed reply, as `job` generates them through `streamer`."
     cid, created, stops = f'chatcmpl-{uuid.uuid4().hex}', int(time.time()), _stops(req)
+    def event(d): return 'data: ' + json.dumps(d) + '\n\n'
     def chunk(delta, finish=None):
-        return 'data: ' + json.dumps({'id': cid, 'object': 'chat.completion.chunk', 'created': created, 'model': self.model_name,
-                                      'choices': [{'index': 0, 'delta': delta, 'finish_reason': finish}]}) + '\n\n'
+        return event({'id': cid, 'object': 'chat.completion.chunk', 'created': created,
+                      'model': self.model_name,
+                      'choices': [{'index': 0, 'delta': delta, 'finish_reason': finish}]})
     yield chunk({'role': 'assistant', 'content': ''})
-    loop, it, sent, buf, finish = asyncio.get_running_loop(), iter(streamer), 0, '', 'length'
-    while True:
-        piece = await loop.run_in_executor(None, next, it, None)
-        if piece is None: break
+    sent, buf, stopped = 0, '', False
+    hold = max((len(s) - 1 for s in stops), default=0)  # a stop string may be split across pieces
+    async for piece in streamer:
         buf += piece
         text, stopped = _cut(buf, stops)
-        hold = max((len(s) - 1 for s in stops), default=0)  # a stop string may be split across pieces
         upto = len(text) if stopped else max(sent, len(buf) - hold)
         if upto > sent: yield chunk({'content': buf[sent:upto]}); sent = upto
-        if stopped: finish = 'stop'; break
-    await loop.run_in_executor(None, thread.join)
-    if finish != 'stop':
-        if len(buf) > sent: yield chunk({'content': buf[sent:]})
-        finish = 'stop' if len(self.tokenizer(buf, add_special_tokens=False)['input_ids']) < kw['max_new_tokens'] else 'length'
-    yield chunk({}, finish)
+        if stopped: job.cancel.set(); break
+    await job.done.wait()
+    if job.error is not None:
+        yield event({'error': {'message': f'generation failed: {job.error}', 'type': 'server_error',
+                               'param': None, 'code': None}})
+    else:
+        if not stopped and len(buf) > sent: yield chunk({'content': buf[sent:]})
+        yield chunk({}, self._finish(job, stopped))
     yield 'data: [DONE]\n\n'
 
-ModelServer._stream = _stream
+class _EventStream(StreamingResponse):
+    "Server-sent events that cancel their job when the response ends, however it ends (client gone included)."
+    media_type = 'text/event-stream'
+    def __init__(self, events, job:_Job): super().__init__(events); self.job = job
+    async def __call__(self, scope, receive, send):
+        try: await super().__call__(scope, receive, send)
+        finally: self.job.cancel.set()
+
+# %% ../nbs/05a_api.ipynb #a1c0e018
+class _BodyTooLarge(HTTPException):
+    def __init__(self, limit:int):
+        super().__init__(413, f'the request body is larger than this server accepts ({limit:,} bytes)')
+
+@patch
+def _key_ok(self:ModelServer, authorization:str|None) -> bool:
+    "Whether an `Authorization` header carries the key (always, when the server has none)."
+    if not self.api_key: return True
+    scheme, _, key = (authorization or '').strip().partition(' ')
+    return scheme.lower() == 'bearer' and hmac.compare_digest(key.strip().encode(), self.api_key.encode())
+
+class _Guard:
+    "ASGI middleware: the API key (401) and the body size (413), checked before the app reads the body."
+    def __init__(self, app, server:ModelServer): self.app, self.server = app, server
+    async def __call__(self, scope, receive, send):
+        if scope['type'] != 'http': return await self.app(scope, receive, send)
+        h = {k.decode('latin-1').lower(): v.decode('latin-1') for k, v in scope['headers']}
+        if not self.server._key_ok(h.get('authorization')):
+            return await api_error(401, 'invalid or missing API key (send Authorization: Bearer <key>)',
+                                   'authentication_error', code='invalid_api_key')(scope, receive, send)
+        limit, size, seen = self.server.max_body_bytes, h.get('content-length', ''), 0
+        if size.isdigit() and int(size) > limit:
+            e = _BodyTooLarge(limit)
+            return await api_error(413, e.detail, code='request_too_large')(scope, receive, send)
+        async def capped():
+            nonlocal seen
+            msg = await receive()
+            seen += len(msg.get('body', b''))
+            if seen > limit: raise _BodyTooLarge(limit)
+            return msg
+        await self.app(scope, capped, send)
 
 # %% ../nbs/05a_api.ipynb #71e50427
+def _validation_message(e:dict) -> tuple[str, str|None]:
+    "A readable message and the `param` of one of FastAPI's validation errors."
+    if e.get('type') == 'json_invalid':
+        why = e.get('ctx', {}).get('error', 'decode error')
+        return f"the body is not valid JSON: {why} (at character {e['loc'][-1]})", None
+    param = '.'.join(str(p) for p in e.get('loc', ())[1:]) or None
+    return f"{param or 'body'}: {e.get('msg', 'invalid request').removeprefix('Value error, ')}", param
+
+_ROUTES = 'GET /v1/models and POST /v1/chat/completions'
+
+@patch
 def _make_app(self:ModelServer) -> FastAPI:
+    "The FastAPI app: `GET /v1/models` and `POST /v1/chat/completions`, behind the key and body-size checks."
     app = FastAPI(title='llmft', description='OpenAI-compatible chat API for a fine-tuned model')
+    app.add_middleware(_Guard, server=self)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request, exc):
-        e = exc.errors()[0]
-        param = '.'.join(str(p) for p in e.get('loc', ())[1:]) or None
-        return api_error(400, f"{param or 'body'}: {e.get('msg', 'invalid request')}", param=param)
+        msg, param = _validation_message(exc.errors()[0])
+        return api_error(400, msg, param=param)
 
-    @app.middleware('http')
-    async def auth(request:Request, call_next):
-        if self.api_key and request.headers.get('authorization') != f'Bearer {self.api_key}':
-            return api_error(401, 'invalid or missing API key (send Authorization: Bearer <key>)', 'authentication_error', code='invalid_api_key')
-        return await call_next(request)
+    @app.exception_handler(HTTPException)
+    async def http_error(request, exc):
+        where = f'{request.method} {request.url.path}'
+        if exc.status_code == 404: msg = f'no such endpoint: {where}; this server answers {_ROUTES}'
+        elif exc.status_code == 405: msg = f"{where} is not allowed; use {(exc.headers or {}).get('Allow')}"
+        else: msg = str(exc.detail)
+        code = {404: 'not_found', 405: 'method_not_allowed', 413: 'request_too_large'}.get(exc.status_code)
+        return api_error(exc.status_code, msg, code=code, headers=exc.headers)
+
+    @app.exception_handler(APIError)
+    async def api_failed(request, exc): return exc.response()
+
+    @app.exception_handler(Exception)
+    async def crashed(request, exc):
+        return api_error(500, f'the server failed: {type(exc).__name__}: {exc}', 'server_error')
 
     @app.get('/v1/models')
     async def models():
-        return {'object': 'list', 'data': [{'id': self.model_name, 'object': 'model', 'created': 0, 'owned_by': 'llmft'}]}
+        model = {'id': self.model_name, 'object': 'model', 'created': 0, 'owned_by': 'llmft'}
+        return {'object': 'list', 'data': [model]}
 
     @app.post('/v1/chat/completions')
-    async def completions(req:ChatRequest):
+    async def completions(req:ChatRequest, request:Request):
         if req.model != self.model_name:
-            return api_error(404, f"model '{req.model}' is not served here; use '{self.model_name}'", param='model', code='model_not_found')
-        if self.waiting >= self.max_queue:
-            return api_error(429, f'the server is busy ({self.waiting} requests queued); retry shortly', 'rate_limit_error')
-        self.waiting += 1
+            raise APIError(404, f"model '{req.model}' is not served here; use '{self.model_name}'",
+                           param='model', code='model_not_found')
+        job, loop = _Job(), asyncio.get_running_loop()
+        if not self._take_slot(job):
+            raise APIError(429, f'the server is busy ({self.max_queue} requests generating or queued); '
+                           'retry shortly', 'rate_limit_error', headers={'Retry-After': '1'})
+        try: await loop.run_in_executor(None, self._prepare, req, job)  # a long prompt takes a while
+        except BaseException: self._free_slot(job); raise
+        job.done = asyncio.Event()
+        streamer = None
         if req.stream:
-            async def events():
-                try:
-                    async for e in self._stream(req): yield e
-                finally: self.waiting -= 1
-            return StreamingResponse(events(), media_type='text/event-stream')
-        try: return await asyncio.get_running_loop().run_in_executor(None, self._complete, req)
-        finally: self.waiting -= 1
+            streamer = AsyncTextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
+        threading.Thread(target=self._run, args=(job, loop, streamer), daemon=True).start()
+        if req.stream: return _EventStream(self._stream(job, streamer, req), job)
+        return await self._complete(job, req, request)
     return app
 
-ModelServer._make_app = _make_app
+# %% ../nbs/05a_api.ipynb #a1c0e021
+def bind_socket(host:str='127.0.0.1', # address to listen on
+                port:int=8000): # port to listen on
+    "A socket bound to `host:port`, or an `OSError` whose one-line message says what to do."
+    family = socket.AF_INET6 if ':' in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try: sock.bind((host, port))
+    except OSError as e:
+        sock.close()
+        msg = {errno.EADDRINUSE: f'port {port} on {host} is already in use (another server?); stop it or '
+                                 f'choose another port, e.g. api_port={port + 1 if port < 65535 else 8000}',
+               errno.EADDRNOTAVAIL: f'{host} is not an address of this machine; use 127.0.0.1 (this machine '
+                                    'only) or 0.0.0.0 (every network interface)',
+               errno.EACCES: f'no permission to listen on port {port} (ports below 1024 need root); '
+                             'choose a port above 1024',
+              }.get(e.errno, f'cannot listen on {host}:{port}: {e.strerror or e}')
+        err = OSError(msg); err.errno = e.errno
+        raise err from None
+    return sock
+
+def _is_loopback(host:str) -> bool:
+    if host == 'localhost': return True
+    try: return ipaddress.ip_address(host).is_loopback
+    except ValueError: return False
 
 # %% ../nbs/05a_api.ipynb #b07d8090
-def serve(server:ModelServer, host:str='127.0.0.1', port:int=8000, background:bool=False):
-    "Run `server` with uvicorn on `host:port`; with `background`, in a thread, returning the uvicorn `Server` (call `.should_exit = True` to stop)."
+def serve(server:ModelServer, # the server to run
+          host:str='127.0.0.1', # address to listen on: 127.0.0.1 keeps the API to this machine
+          port:int=8000, # port to listen on
+          background:bool=False, # run in a thread and return once listening (notebooks, tests)
+          sock:socket.socket|None=None): # from `bind_socket`: a busy port fails before anything is announced
+    "Run `server` with uvicorn; with `background`, in a thread, returning the uvicorn `Server` to stop later."
     import uvicorn
+    if sock is not None: host, port = sock.getsockname()[:2]
+    if not server.api_key and not _is_loopback(host):
+        print(f'warning: serving on {host} without an API key: anyone who can reach this machine can use '
+              'the model; set LLMFT_API_KEY', file=sys.stderr, flush=True)
+    sock = sock or bind_socket(host, port)
     s = uvicorn.Server(uvicorn.Config(server.app, host=host, port=port, log_level='warning'))
-    if not background: s.run(); return s
-    t = threading.Thread(target=s.run, daemon=True); t.start()
-    for _ in range(200):
-        if s.started: break
-        time.sleep(0.05)
+    if not background: s.run(sockets=[sock]); return s
+    t = threading.Thread(target=s.run, kwargs={'sockets': [sock]}, daemon=True); t.start()
+    while not s.started and t.is_alive(): time.sleep(0.02)
+    if not s.started: raise RuntimeError(f'the API server did not start on {host}:{port}')
     return s

@@ -12,8 +12,8 @@ from .catalog import KNOWN_MODELS, DEFAULT_MODEL, llmft_home, resolve_model
 from .hardware import detect_hardware, persona, persona_key
 
 # %% auto #0
-__all__ = ['CHAT_HELP', 'config_from_args', 'cmd_models', 'cmd_check', 'cmd_demo', 'cmd_train', 'cmd_chat', 'cmd_api',
-           'cmd_predict', 'cmd_eval', 'cmd_export', 'main']
+__all__ = ['CHAT_HELP', 'config_from_args', 'cmd_models', 'cmd_check', 'cmd_doctor', 'cmd_demo', 'cmd_train', 'cmd_chat',
+           'cmd_api', 'cmd_predict', 'cmd_eval', 'cmd_export', 'cmd_template', 'main']
 
 # %% ../nbs/08_cli.ipynb #399e9553
 def config_from_args(args, hardware=None):
@@ -107,6 +107,14 @@ def _check_data(cfg) -> int:
         print(data_report(cfg, load_tokenizer(cfg))); return 0
     except (DataError, FileNotFoundError, ValueError) as e:
         print(f'llmft check: the data has problems:\n{e}', file=sys.stderr); return 1
+
+# %% ../nbs/08_cli.ipynb #5d0c7001
+def cmd_doctor(args) -> int:
+    "Check this machine and a config for what breaks runs, and say what to do; exit 1 when a run would stop."
+    from llmft.doctor import doctor
+    report = doctor(args.config, args.overrides)
+    print(report)
+    return report.exit_code
 
 # %% ../nbs/08_cli.ipynb #1dbcf138
 def cmd_demo(args) -> int:
@@ -221,6 +229,66 @@ def cmd_export(args) -> int:
     print(f'Exported ({cfg.export_format}) to {out}')
     return 0
 
+# %% ../nbs/08_cli.ipynb #7e3a9c1d
+def _template_input(args):
+    "The conversation to render: `(messages, tools)` from `--dataset`'s first row, or JSON on stdin."
+    import json
+    from llmft.templates import function_message
+    if args.dataset:
+        from llmft.data import resolve_dataset, load_records
+        rows, _ = load_records(resolve_dataset(args.dataset, args.dataset_dir), 'sft', max_samples=1)
+        if not rows: raise ValueError(f"dataset '{args.dataset}' has no usable row")
+        return rows[0]['messages'], rows[0].get('tools')
+    try: data = json.loads(sys.stdin.read())
+    except json.JSONDecodeError as e:
+        raise ValueError(f'stdin is not JSON ({e}): give a list of messages, or '
+                         '{"messages": [...], "system": "...", "tools": [...]}') from None
+    msgs, system, tools = data, None, None
+    if isinstance(data, dict): msgs, system, tools = (data.get(k) for k in ('messages', 'system', 'tools'))
+    ok = lambda m: isinstance(m, dict) and isinstance(m.get('role'), str)
+    if not (isinstance(msgs, list) and all(map(ok, msgs))):
+        raise ValueError('messages must be a list of {"role": ..., "content": ...}')
+    def lf(m):   # LF's role names work too: function (a call as JSON), observation (its result)
+        if m['role'] == 'function': return function_message(m.get('content') or '')
+        return {**m, 'role': 'tool' if m['role'] == 'observation' else m['role']}
+    return ([{'role': 'system', 'content': system}] if system else []) + [lf(m) for m in msgs], tools
+
+def _template_list():
+    from llmft.templates import TEMPLATES, template_names
+    for n in template_names():
+        t = TEMPLATES[n]
+        tools = 'raw JSON' if '{content}' in t.tool_format else t.tool_format
+        notes = [f'multimodal family ({t.multimodal})' if t.multimodal else '',
+                 'thoughts' if t.reasoning else '', f'tools: {tools}']
+        print(f"{n:26} {', '.join(x for x in notes if x)}")
+
+def cmd_template(args) -> int:
+    "Print exactly how chat template NAME renders a conversation (JSON on stdin, or `--dataset`'s first row)."
+    from llmft.templates import TEMPLATES, check_template, render_chat
+    if args.list: _template_list(); return 0
+    err = check_template(args.name) if args.name else 'give a template NAME (see `llmft template --list`)'
+    if err: print(f'llmft template: {err}', file=sys.stderr); return 1
+    try:
+        msgs, tools = _template_input(args)
+        r = render_chat(TEMPLATES[args.name], msgs, tools, bos=args.bos, eos=args.eos,
+                        enable_thinking=not args.no_thinking)
+    except (ValueError, KeyError, FileNotFoundError) as e:
+        print(f'llmft template: {e}', file=sys.stderr); return 1
+    sys.stdout.write(r.marked() if args.trained else r.text)
+    return 0
+
+def _template_parser(sub):
+    "The arguments of `llmft template`."
+    t = sub.add_parser('template', help='show how a chat template renders a conversation and what it trains')
+    t.add_argument('name', nargs='?', help='an LLaMA-Factory template name, e.g. qwen3_nothink')
+    t.add_argument('--list', action='store_true', help='list the template names')
+    t.add_argument('--trained', action='store_true', help='mark the trained text [[like this]]')
+    t.add_argument('--dataset', help="render this dataset's first row instead of JSON on stdin")
+    t.add_argument('--dataset-dir', default='data', help='the folder of dataset_info.json (default: data)')
+    t.add_argument('--no-thinking', action='store_true', help='enable_thinking: false (reasoning templates)')
+    t.add_argument('--bos', default='<s>', help="the model's BOS text")
+    t.add_argument('--eos', default='</s>', help="the model's EOS text, unless the template sets it")
+
 # %% ../nbs/08_cli.ipynb #5762f2a9
 def _parser():
     p = argparse.ArgumentParser(prog='llmft', description='Fine-tune large language models from a config. '
@@ -244,6 +312,8 @@ def _parser():
     with_config(sub.add_parser('predict', help="answer every conversation of the datasets; write generated_predictions.jsonl"))
     with_config(sub.add_parser('eval', help='compute metrics (rouge, bleu, exact_match, perplexity, accuracy); write eval_results.json'))
     with_config(sub.add_parser('export', help='merge an adapter into its base (checked) and save it, or export the adapter or GGUF'))
+    with_config(sub.add_parser('doctor', help='check this machine and a config for what breaks runs, and what to do'))
+    _template_parser(sub)
     return p
 
 def _split_config(args):
@@ -258,5 +328,6 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     if not args.command: p.print_help(); return 0
     cmds = {'models': cmd_models, 'check': cmd_check, 'demo': cmd_demo, 'train': cmd_train, 'chat': cmd_chat, 'api': cmd_api,
-            'predict': cmd_predict, 'eval': cmd_eval, 'export': cmd_export}
+            'predict': cmd_predict, 'eval': cmd_eval, 'export': cmd_export, 'template': cmd_template,
+            'doctor': cmd_doctor}
     return cmds[args.command](_split_config(args))

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_config.ipynb #16992b5b
 from __future__ import annotations
-import dataclasses, difflib, types, typing
+import dataclasses, difflib, reprlib, types, typing
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 import yaml
@@ -147,6 +147,15 @@ def _key_type(f) -> tuple[type, bool]:
     return _TYPES[parts[0]], 'None' in parts
 
 # %% ../nbs/00_config.ipynb #c1eceeb0
+_short = reprlib.Repr()
+_short.maxstring, _short.maxother, _short.maxlist, _short.maxdict, _short.maxlevel = 60, 60, 4, 4, 2
+
+def _show(value) -> str:
+    "`value` as messages show it: small values as they are, a list or mapping by its size, long text cut."
+    if isinstance(value, (list, tuple, set)): return f"a list of {len(value)} item{'s' * (len(value) != 1)}"
+    if isinstance(value, dict): return f"a mapping of {len(value)} key{'s' * (len(value) != 1)}"
+    return _short.repr(value)
+
 def coerce(value, typ:type, optional:bool=False):
     "Convert `value` (from YAML or a CLI string) to `typ`, or raise `ValueError` naming what was expected."
     if value is None or (optional and isinstance(value, str) and value.strip().lower() in _NONE):
@@ -155,27 +164,28 @@ def coerce(value, typ:type, optional:bool=False):
     if typ is bool:
         if isinstance(value, bool): return value
         if isinstance(value, str) and value.strip().lower() in _TRUE|_FALSE: return value.strip().lower() in _TRUE
-        raise ValueError(f'expected true or false, got {value!r}')
+        raise ValueError(f'expected true or false, got {_show(value)}')
     if typ is int:
-        if isinstance(value, bool): raise ValueError(f'expected an integer, got {value!r}')
+        if isinstance(value, bool): raise ValueError(f'expected an integer, got {_show(value)}')
         if isinstance(value, int): return value
         if isinstance(value, float) and value.is_integer(): return int(value)
         if isinstance(value, str):
             try: return coerce(float(value) if any(c in value for c in '.eE') else int(value), int)
             except ValueError: pass
-        raise ValueError(f'expected an integer, got {value!r}')
+        raise ValueError(f'expected an integer, got {_show(value)}')
     if typ is float:
-        if isinstance(value, bool): raise ValueError(f'expected a number, got {value!r}')
+        if isinstance(value, bool): raise ValueError(f'expected a number, got {_show(value)}')
         if isinstance(value, (int, float)): return float(value)
         if isinstance(value, str):
             try: return float(value)
             except ValueError: pass
-        raise ValueError(f'expected a number, got {value!r}')
+        raise ValueError(f'expected a number, got {_show(value)}')
     if isinstance(value, bool): return str(value).lower()
     if isinstance(value, (int, float)): return str(value)
     if isinstance(value, (list, tuple)) and all(isinstance(o, str) for o in value): return ','.join(value)
     if isinstance(value, str): return value
-    raise ValueError(f'expected text, got {value!r}')
+    nested = ' that holds more than text' if isinstance(value, (list, tuple)) else ''
+    raise ValueError(f'expected text, got {_show(value)}{nested}')
 
 # %% ../nbs/00_config.ipynb #b357454e
 @dataclass
@@ -199,7 +209,7 @@ def _coerce_all(d:dict) -> dict:
 
 def _range_issue(k, v, md):
     if md['choices'] is not None and v not in md['choices']:
-        return f"must be one of {', '.join(map(str, md['choices']))}, got {v!r}"
+        return f"must be one of {', '.join(map(str, md['choices']))}, got {_show(v)}"
     lo, hi = md['min'], md['max']
     if lo is not None and (v < lo or (md['min_exclusive'] and v == lo)):
         return f"must be {'greater than' if md['min_exclusive'] else 'at least'} {lo}, got {v}"
@@ -210,10 +220,16 @@ def config_errors(d:dict, hardware=None) -> list[ConfigIssue]:
     "Every problem in the raw config dict `d`: unknown keys, types, ranges, incompatible choices and, given `hardware`, what it lacks."
     keys, errs, vals = config_keys(), [], {}
     for k,v in d.items():
+        if not isinstance(k, str):
+            what = type(k).__name__
+            errs.append(ConfigIssue(_show(k), f'a key must be a name such as lora_rank, not {what} '
+                                    '(YAML reads yes, no, on, off and numbers as values: quote such a key)'))
+            continue
         if k not in keys:
-            close = difflib.get_close_matches(k, keys, n=1, cutoff=0.6)
-            errs.append(ConfigIssue(k, 'unknown key' + (f"; did you mean '{close[0]}'?" if close else
-                                    '; run `llmft check --keys` for the list of keys')))
+            close = difflib.get_close_matches(k, keys, n=1, cutoff=0.6) if len(k) < 100 else []
+            hint = (f"; did you mean '{close[0]}'?" if close else
+                    '; run `llmft check --keys` for the list of keys')
+            errs.append(ConfigIssue(k if len(k) < 100 else _show(k), 'unknown key' + hint))
             continue
         try: vals[k] = coerce(v, *_key_type(keys[k]))
         except ValueError as e: errs.append(ConfigIssue(k, str(e))); continue
@@ -289,6 +305,38 @@ def make_config(d:dict|None=None, hardware=None, **kwargs) -> Config:
     if errs := config_errors(d, hardware): raise ConfigError(errs)
     return Config(**_coerce_all(d))
 
+# %% ../nbs/00_config.ipynb #5a0c1e04
+class _Refused(yaml.YAMLError):
+    "YAML that llmft will not read as a config: `message` about `key` (None: about the whole file)."
+    def __init__(self, key, message): self.key, self.message = key, message; super().__init__(message)
+
+class _ConfigLoader(yaml.SafeLoader):
+    "`yaml.SafeLoader` that also refuses aliases of lists or mappings, and a key given twice."
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            ev = self.peek_event()
+            if isinstance(self.anchors.get(ev.anchor), (yaml.SequenceNode, yaml.MappingNode)):
+                line = ev.start_mark.line + 1
+                raise _Refused(None, f'line {line}: *{ev.anchor} repeats a list or mapping; write the value '
+                               'out (a config holds single values, and such aliases are refused: they can '
+                               'expand without limit)')
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for k, _ in node.value:
+            if not isinstance(k, yaml.ScalarNode) or k.tag == 'tag:yaml.org,2002:merge': continue
+            key, line = self.construct_object(k), k.start_mark.line + 1
+            if key in seen:
+                name = key if isinstance(key, str) and len(key) < 100 else _show(key)
+                raise _Refused(name, f'set twice, on lines {seen[key]} and {line}; keep one')
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+def _load_yaml(text:str):
+    "The value of YAML `text`, read by `_ConfigLoader`."
+    return yaml.load(text, Loader=_ConfigLoader)
+
 # %% ../nbs/00_config.ipynb #b98c5634
 def parse_overrides(items) -> dict:
     "Parse `key=value` strings into a dict of raw values; raises `ConfigError` for items without `=`."
@@ -296,19 +344,30 @@ def parse_overrides(items) -> dict:
     for it in items or []:
         k, sep, v = it.partition('=')
         if not sep or not k.strip():
-            errs.append(ConfigIssue(it, 'an override must look like key=value, e.g. learning_rate=1e-4')); continue
-        try: d[k.strip()] = yaml.safe_load(v) if v.strip() else None
+            errs.append(ConfigIssue(_show(it), 'an override must look like key=value, '
+                                                'e.g. learning_rate=1e-4'))
+            continue
+        try: d[k.strip()] = _load_yaml(v) if v.strip() else None
         except yaml.YAMLError: d[k.strip()] = v
     if errs: raise ConfigError(errs)
     return d
 
 # %% ../nbs/00_config.ipynb #09195275
+def _yaml_issue(p:Path, e:Exception) -> ConfigIssue:
+    "The `ConfigIssue` of YAML file `p` that could not be read because of `e`."
+    if isinstance(e, UnicodeDecodeError):
+        line, byte = e.object[:e.start].count(b'\n') + 1, e.object[e.start]
+        return ConfigIssue(str(p), f'line {line}: byte 0x{byte:02x} is not UTF-8 text; save it as UTF-8')
+    if isinstance(e, _Refused):
+        return ConfigIssue(e.key, f'{p}: {e.message}') if e.key else ConfigIssue(str(p), e.message)
+    return ConfigIssue(str(p), f'not valid YAML: {e}')
+
 def read_yaml(path) -> dict:
     "The raw mapping in YAML file `path`, with clear errors for a missing file or a file that is not a mapping."
     p = Path(path)
     if not p.is_file(): raise FileNotFoundError(f'config file not found: {p}')
-    try: d = yaml.safe_load(p.read_text(encoding='utf-8'))
-    except yaml.YAMLError as e: raise ConfigError([ConfigIssue(str(p), f'not valid YAML: {e}')]) from None
+    try: d = _load_yaml(p.read_text(encoding='utf-8'))
+    except (UnicodeDecodeError, yaml.YAMLError) as e: raise ConfigError([_yaml_issue(p, e)]) from None
     if d is None: return {}
     if not isinstance(d, dict): raise ConfigError([ConfigIssue(str(p), 'a config file must be a mapping of key: value lines')])
     return d

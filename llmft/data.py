@@ -4,17 +4,19 @@
 
 # %% ../nbs/02_data.ipynb #b56d82ac
 from __future__ import annotations
-import json, difflib, html, importlib.resources
+import csv, json, difflib, html, importlib.resources, itertools, os, re, sys
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch
 from .config import Config
+from .templates import (ChatTemplate, apply_template, encode_with_template, function_message, get_template,
+                             hf_messages, run_template)
 
 # %% auto #0
-__all__ = ['BUILTIN_TEMPLATES', 'DataError', 'bundled_data_dir', 'load_dataset_info', 'DatasetAttr', 'resolve_dataset',
-           'iter_records', 'align_record', 'stage_kind', 'load_records', 'set_template', 'encode_chat', 'encode_text',
-           'ExampleView', 'pack_rows', 'DataCollator', 'DatasetStats', 'DataReport', 'DatasetBundle', 'get_dataset',
-           'data_report', 'records_dataset', 'fill_identity']
+__all__ = ['DataError', 'bundled_data_dir', 'load_dataset_info', 'DatasetAttr', 'resolve_dataset', 'iter_records', 'align_record',
+           'stage_kind', 'load_records', 'config_template', 'set_template', 'encode_chat', 'encode_text', 'ExampleView',
+           'pack_rows', 'DataCollator', 'DatasetStats', 'DataReport', 'DatasetBundle', 'get_dataset', 'data_report',
+           'records_dataset', 'fill_identity']
 
 # %% ../nbs/02_data.ipynb #b6c4dd70
 class DataError(ValueError):
@@ -28,8 +30,11 @@ def load_dataset_info(dataset_dir) -> dict:
     "The registry `dataset_info.json` in `dataset_dir`, or `{}` when there is none."
     p = Path(dataset_dir)/'dataset_info.json'
     if not p.is_file(): return {}
-    try: return json.loads(p.read_text())
+    try: reg = json.loads(p.read_text(encoding='utf-8-sig'))
     except json.JSONDecodeError as e: raise DataError(f'{p}: line {e.lineno}: invalid JSON ({e.msg})') from None
+    except UnicodeDecodeError: raise DataError(f'{p}: not UTF-8 text; save it as UTF-8') from None
+    if not isinstance(reg, dict): raise DataError(f'{p}: must hold one JSON object, mapping names to entries')
+    return reg
 
 # %% ../nbs/02_data.ipynb #6620005e
 @dataclass
@@ -44,13 +49,25 @@ class DatasetAttr:
     tags:dict = field(default_factory=dict)
     split:str = 'train'
 
+def _inside(folder, file_name, where:str) -> Path:
+    "`folder/file_name`, refused unless `file_name` names a file or folder inside `folder`."
+    rel = Path(os.path.normpath(str(file_name)))
+    why = ('is an absolute path' if rel.is_absolute() else
+           'leads out of the folder' if rel.parts[:1] == ('..',) else None)
+    if why: raise DataError(f"{where}: file_name {str(file_name)[:200]!r} {why}; a registry only names "
+                            f"data inside its own folder ({folder}). Move the data there, or give its"
+                            " path as dataset")
+    return Path(folder)/rel
+
 def _attr_from_entry(name, e, folder):
+    where = f"{Path(folder)/'dataset_info.json'}: entry '{name}'"
+    if not isinstance(e, dict): raise DataError(f'{where} is not a mapping (of file_name, columns...)')
     kw = dict(formatting=e.get('formatting', 'alpaca'), ranking=bool(e.get('ranking', False)),
               columns=e.get('columns', {}), tags=e.get('tags', {}), split=e.get('split', 'train'))
-    if 'file_name' in e: return DatasetAttr(name, path=str(Path(folder)/e['file_name']), **kw)
+    if 'file_name' in e: return DatasetAttr(name, path=str(_inside(folder, e['file_name'], where)), **kw)
     hub = e.get('hf_hub_url') or e.get('ms_hub_url') or e.get('script_url')
     if hub: return DatasetAttr(name, hub=hub, **kw)
-    raise DataError(f"{Path(folder)/'dataset_info.json'}: entry '{name}' has neither file_name nor hf_hub_url")
+    raise DataError(f"{where} has neither file_name nor hf_hub_url")
 
 def resolve_dataset(name:str, dataset_dir='data') -> DatasetAttr:
     "Find `name`: in `dataset_dir`'s registry, then llmft's bundled one, then as a file or folder path, else a hub name."
@@ -66,29 +83,107 @@ def resolve_dataset(name:str, dataset_dir='data') -> DatasetAttr:
                     f"and no such file" + (f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(known)}"))
 
 # %% ../nbs/02_data.ipynb #51fa2de4
-_EXTS = {'.json': 'json', '.jsonl': 'json', '.csv': 'csv', '.parquet': 'parquet', '.arrow': 'arrow'}
+def _open_text(f:Path, newline=None):
+    "`f` opened as UTF-8 text (without a BOM); bytes that are not UTF-8 become surrogates for `_bad_bytes`."
+    with f.open('rb') as fh: head = fh.read(2)
+    if head in (b'\xff\xfe', b'\xfe\xff'): raise DataError(f'{f}: the file is UTF-16 text; save it as UTF-8')
+    return f.open(encoding='utf-8-sig', errors='surrogateescape', newline=newline)
 
-def _files(path):
-    p = Path(path)
+_NOT_UTF8 = re.compile('[\udc80-\udcff]')
+
+def _bad_bytes(text:str, column:bool=True) -> str|None:
+    "Why `text` (read by `_open_text`) is not UTF-8, or None when it is."
+    if m := _NOT_UTF8.search(text):
+        where = f' (column {m.start() + 1})' if column else ''
+        return f'byte 0x{ord(m.group()) - 0xdc00:02x} is not UTF-8 text{where}; save the file as UTF-8'
+
+def _strings(o):
+    "Every string inside the JSON value `o`."
+    if isinstance(o, str): yield o
+    elif isinstance(o, dict):
+        for k, v in o.items(): yield k; yield from _strings(v)
+    elif isinstance(o, list):
+        for v in o: yield from _strings(v)
+
+def _read_json(f:Path):
+    "Yield `(location, record or problem)` for a JSON array or JSON-lines file."
+    with _open_text(f) as fh:
+        lines = enumerate(fh, 1)
+        for i, line in lines:
+            if line.strip(): break
+        else: return   # nothing but blank lines
+        if line.lstrip().startswith('['):   # a JSON array: parse it whole
+            try: rows = json.loads(line + fh.read())
+            except json.JSONDecodeError as e:
+                yield f'line {e.lineno + i - 1}', f'invalid JSON ({e.msg})'; return
+            for j, r in enumerate(rows, 1):
+                yield f'row {j}', next((why for s in _strings(r) if (why := _bad_bytes(s, False))), r)
+            return
+        for i, line in itertools.chain([(i, line)], lines):   # JSON lines, one at a time
+            if not line.strip(): continue
+            if why := _bad_bytes(line): yield f'line {i}', why; continue
+            try: yield f'line {i}', json.loads(line)
+            except json.JSONDecodeError as e: yield f'line {i}', f'invalid JSON ({e.msg})'
+
+def _read_csv(f:Path):
+    "Yield `(location, record or problem)` for a CSV file with a header line; every value is read as text."
+    old = csv.field_size_limit(2**31 - 1)   # one long answer is fine
+    try:
+        with _open_text(f, newline='') as fh:
+            rows = csv.reader(fh)
+            head = next((r for r in rows if r), None)   # the header: the first line that is not blank
+            if head is None: return
+            start = rows.line_num + 1
+            while True:
+                try: fields = next(rows)
+                except StopIteration: return
+                except csv.Error as e: fields = f'unreadable CSV ({e})'
+                loc, start = f'line {start}', rows.line_num + 1
+                if fields == []: continue
+                if isinstance(fields, str): yield loc, fields
+                elif why := next((w for s in fields if (w := _bad_bytes(s, False))), None): yield loc, why
+                elif len(fields) != len(head):
+                    n = len(fields)
+                    yield loc, f"{n} field{'s' * (n != 1)}, but the header line has {len(head)}"
+                else: yield loc, dict(zip(head, fields))
+    finally: csv.field_size_limit(old)
+
+def _read_columnar(f:Path):
+    "Yield `(location, record)` for a parquet or arrow file, read by `datasets`."
+    import datasets
+    try: ds = datasets.load_dataset(f.suffix.lower()[1:], data_files=str(f), split='train')
+    except Exception as e:
+        for _ in range(9): e = e.__cause__ or e.__context__ or e   # the root cause says what is wrong
+        why = f'{type(e).__name__}: {str(e)[:300]}'
+        raise DataError(f'{f}: could not read this {f.suffix[1:]} file ({why})') from None
+    for i, r in enumerate(ds, 1): yield f'row {i}', r
+
+_READERS = {'.json': _read_json, '.jsonl': _read_json, '.csv': _read_csv,
+            '.parquet': _read_columnar, '.arrow': _read_columnar}
+
+# %% ../nbs/02_data.ipynb #da7a0008
+def _beside_data(f:Path, folder:Path) -> bool:
+    "Whether `f` sits beside data without being data: a hidden file, the registry, a README or a licence."
+    return (any(p.startswith('.') for p in f.relative_to(folder).parts) or f.name == 'dataset_info.json'
+            or f.suffix.lower() == '.md' or f.stem.upper() in ('README', 'LICENSE', 'LICENCE', 'COPYING'))
+
+def _files(path) -> list[Path]:
+    "The data files of `path`: the file itself, or every file in the folder and its subfolders."
+    p, kinds = Path(path), ', '.join(sorted({k[1:] for k in _READERS}))
     if p.is_dir():
-        fs = sorted(f for f in p.rglob('*') if f.suffix in _EXTS and f.name != 'dataset_info.json')
-        if not fs: raise DataError(f'{p}: folder holds no json, jsonl, csv, parquet or arrow files')
+        fs = sorted(f for f in p.rglob('*') if f.is_file() and not _beside_data(f, p))
+        other = [f for f in fs if f.suffix.lower() not in _READERS]
+        names = ', '.join(str(f.relative_to(p)) for f in other[:5])
+        names += f' and {len(other) - 5} more' * (len(other) > 5)
+        if len(other) == len(fs): raise DataError(f'{p}: the folder holds no data files llmft reads ({kinds})'
+                                                  + (f'; found {names}' if other else ''))
+        if other: raise DataError(f'{p}: besides data, the folder holds files llmft does not read: {names}. '
+                                  'Move them out of the folder, or name the data files in dataset '
+                                  f'(comma-separated); llmft reads {kinds}')
         return fs
-    if p.suffix not in _EXTS: raise DataError(f'{p}: unsupported file type {p.suffix!r} (use json, jsonl, csv, parquet or arrow)')
+    if p.suffix.lower() not in _READERS:
+        raise DataError(f'{p}: unsupported file type {p.suffix!r} (use {kinds})')
     return [p]
-
-def _iter_json(f):
-    "Yield (location, record or error message) for a json/jsonl file."
-    text = f.read_text(encoding='utf-8')
-    if text.lstrip().startswith('['):
-        try: rows = json.loads(text)
-        except json.JSONDecodeError as e: yield f'line {e.lineno}', f'invalid JSON ({e.msg})'; return
-        for i, r in enumerate(rows, 1): yield f'row {i}', r
-        return
-    for i, line in enumerate(text.splitlines(), 1):
-        if not line.strip(): continue
-        try: yield f'line {i}', json.loads(line)
-        except json.JSONDecodeError as e: yield f'line {i}', f'invalid JSON ({e.msg})'
 
 def iter_records(attr:DatasetAttr):
     "Yield `(file, location, record)` for every row of `attr`; `record` is a str describing the problem when unreadable."
@@ -102,12 +197,7 @@ def iter_records(attr:DatasetAttr):
         for i, r in enumerate(ds, 1): yield attr.hub, f'row {i}', r
         return
     for f in _files(attr.path):
-        if f.suffix in ('.json', '.jsonl'):
-            for loc, r in _iter_json(f): yield str(f), loc, r
-        else:
-            import datasets
-            ds = datasets.load_dataset(_EXTS[f.suffix], data_files=str(f), split='train')
-            for i, r in enumerate(ds, 1): yield str(f), f'row {i}', r
+        for loc, r in _READERS[f.suffix.lower()](f): yield str(f), loc, r
 
 # %% ../nbs/02_data.ipynb #e981fb8e
 _SHAREGPT_TAGS = dict(role_tag='from', content_tag='value', user_tag='human', assistant_tag='gpt', observation_tag='observation',
@@ -147,21 +237,31 @@ def _alpaca(rec, cols):
         msgs += [{'role': 'user', 'content': _str(turn[0], 'history')}, {'role': 'assistant', 'content': _str(turn[1], 'history')}]
     return msgs + [{'role': 'user', 'content': user}], rec.get(c['response'])
 
-def _sharegpt(rec, cols, tags):
-    "sharegpt/OpenAI row -> messages."
+def _sharegpt(rec, cols, tags, calls=True):
+    "sharegpt/OpenAI row -> messages; a function turn becomes an assistant message with `tool_calls`."
     c, t = {**_COLS, **cols}, {**_SHAREGPT_TAGS, **tags}
     if c['messages'] not in rec: raise ValueError(f"missing column '{c['messages']}'")
     conv = rec[c['messages']]
     if not isinstance(conv, list): raise ValueError(f"'{c['messages']}' is {type(conv).__name__}, not a list")
     roles = {t['user_tag']: 'user', t['assistant_tag']: 'assistant', t['system_tag']: 'system',
-             t['observation_tag']: 'tool', t['function_tag']: 'assistant'}
+             t['observation_tag']: 'tool', t['function_tag']: 'function'}
     msgs = [{'role': 'system', 'content': _str(rec[c['system']], c['system'])}] if rec.get(c['system']) else []
     for i, m in enumerate(conv, 1):
         if not isinstance(m, dict) or t['role_tag'] not in m or t['content_tag'] not in m:
             raise ValueError(f"message {i} lacks '{t['role_tag']}' or '{t['content_tag']}'")
         if m[t['role_tag']] not in roles: raise ValueError(f"message {i} has unknown role {m[t['role_tag']]!r} (expected one of {', '.join(map(repr, roles))})")
-        msgs.append({'role': roles[m[t['role_tag']]], 'content': _str(m[t['content_tag']], f'message {i} content')})
+        role, content = roles[m[t['role_tag']]], _str(m[t['content_tag']], f'message {i} content')
+        if role == 'function' and not calls: role = 'assistant'   # pre-training keeps the call's text
+        msgs.append(function_message(content) if role == 'function' else {'role': role, 'content': content})
     return msgs
+
+def _tools(v, what):
+    "The tool schemas of a row as JSON text (LF's `tools` column), or None."
+    if v is None or v == '' or v == []: return None
+    if not isinstance(v, str): return json.dumps(v, ensure_ascii=False)
+    try: json.loads(v)
+    except ValueError: raise ValueError(f"'{what}' is not JSON (a list of tool schemas)") from None
+    return v
 
 def _answer(v, tags, what):
     if isinstance(v, dict): v = v.get({**_SHAREGPT_TAGS, **tags}['content_tag'], v.get('content'))
@@ -174,7 +274,9 @@ def align_record(rec:dict, attr:DatasetAttr, kind:str='sft') -> dict:
     attr = _detect(rec, attr)
     c = {**_COLS, **attr.columns}
     if kind == 'pt':
-        if attr.formatting == 'sharegpt': return {'text': '\n'.join(m['content'] for m in _sharegpt(rec, attr.columns, attr.tags))}
+        if attr.formatting == 'sharegpt':
+            msgs = _sharegpt(rec, attr.columns, attr.tags, calls=False)
+            return {'text': '\n'.join(m['content'] for m in msgs)}
         if c['prompt'] not in rec: raise ValueError(f"missing column '{c['prompt']}'")
         text = _str(rec[c['prompt']], c['prompt'])
         if not text.strip(): raise ValueError('empty text')
@@ -190,26 +292,56 @@ def align_record(rec:dict, attr:DatasetAttr, kind:str='sft') -> dict:
         if c['response'] not in rec: raise ValueError(f"missing column '{c['response']}'")
         msgs = msgs + [{'role': 'assistant', 'content': _answer(ans, attr.tags, 'response')}]
     if not msgs or msgs[-1]['role'] != 'assistant': raise ValueError('conversation does not end with an assistant turn')
-    if not msgs[-1]['content'].strip(): raise ValueError('empty response')
+    if not (msgs[-1]['content'].strip() or msgs[-1].get('tool_calls')): raise ValueError('empty response')
     if kind == 'kto':
-        if c['kto_tag'] not in rec or not isinstance(rec[c['kto_tag']], bool): raise ValueError(f"'{c['kto_tag']}' must be true or false")
-        return {'prompt': msgs[:-1], 'completion': msgs[-1:], 'label': rec[c['kto_tag']]}
-    return {'messages': msgs}
+        label = rec.get(c['kto_tag'])
+        if isinstance(label, str) and label.strip().lower() in ('true', 'false'):   # CSV values are text
+            label = label.strip().lower() == 'true'
+        if not isinstance(label, bool): raise ValueError(f"'{c['kto_tag']}' must be true or false")
+        return {'prompt': msgs[:-1], 'completion': msgs[-1:], 'label': label}
+    return {'messages': msgs, 'tools': _tools(rec.get(c['tools']), c['tools'])}
 
 # %% ../nbs/02_data.ipynb #13efb662
 def stage_kind(stage:str) -> str:
     "The internal structure a training stage needs."
     return {'pt': 'pt', 'sft': 'sft', 'rm': 'ranking', 'dpo': 'ranking', 'kto': 'kto'}[stage]
 
+class _BadRows:
+    "Bad rows as they are read: how many, and for each reason how many and where the first one is."
+    def __init__(self): self.n, self.reasons = 0, {}
+    def add(self, f, loc, why:str) -> str:
+        "Count the bad row at `f`, `loc` and return its `'file: location: problem'` line."
+        self.n += 1
+        key = why if why in self.reasons or len(self.reasons) < 100 else 'other problems'
+        n, first = self.reasons.get(key, (0, f'{f}: {loc}'))
+        self.reasons[key] = (n + 1, first)
+        return f'{f}: {loc}: {why}'
+    def summary(self, top:int=3) -> str:
+        "The `top` most frequent reasons with their counts and first location, one per line."
+        rs = sorted(self.reasons.items(), key=lambda kv: -kv[1][0])
+        lines = [f"  {n} row{'s' * (n != 1)}: {why} (first at {first})" for why, (n, first) in rs[:top]]
+        rest = sum(n for _, (n, _) in rs[top:])
+        if rest: lines.append(f'  {rest} rows: {len(rs) - top} other problems')
+        return '\n'.join(lines)
+
+def _all_bad(name, bad:_BadRows) -> DataError:
+    "The error for a dataset none of whose rows could be used."
+    which = f'all {bad.n} rows are bad' if bad.n > 1 else 'its one row is bad'
+    return DataError(f"dataset '{name}' has no usable rows: {which}:\n{bad.summary()}")
+
+def _align(rec, attr, kind):
+    "`align_record`, for a record from `iter_records` (a str there is the problem of an unreadable row)."
+    if isinstance(rec, str): raise ValueError(rec)
+    return align_record(rec, attr, kind)
+
 def load_records(attr:DatasetAttr, kind:str='sft', on_bad_rows:str='error', max_samples:int|None=None, max_errors:int=20):
     "Aligned rows of `attr` and the list of `'file: line N: problem'` strings for the bad rows (raise on them unless `on_bad_rows='skip'`)."
-    rows, bad = [], []
+    rows, bad, tally = [], [], _BadRows()
     for f, loc, rec in iter_records(attr):
         if max_samples and len(rows) >= max_samples: break
-        try:
-            if isinstance(rec, str): raise ValueError(rec)
-            rows.append(align_record(rec, attr, kind))
-        except ValueError as e: bad.append(f'{f}: {loc}: {e}')
+        try: rows.append(_align(rec, attr, kind))
+        except ValueError as e: bad.append(tally.add(f, loc, str(e)))
+    if bad and not rows: raise _all_bad(attr.name, tally)
     if bad and on_bad_rows == 'error':
         more = f'\n  ... and {len(bad) - max_errors} more' if len(bad) > max_errors else ''
         raise DataError(f"{len(bad)} bad row(s) in dataset '{attr.name}' (set on_bad_rows: skip to leave them out):\n  "
@@ -217,72 +349,62 @@ def load_records(attr:DatasetAttr, kind:str='sft', on_bad_rows:str='error', max_
     return rows, bad
 
 # %% ../nbs/02_data.ipynb #ff6783fe
-def _roles(fmt_user, fmt_asst, fmt_sys, gen):
-    return ("{% for m in messages %}{% if m['role'] == 'system' %}" + fmt_sys + "{% elif m['role'] == 'assistant' %}" + fmt_asst
-            + "{% else %}" + fmt_user + "{% endif %}{% endfor %}{% if add_generation_prompt %}" + gen + "{% endif %}")
+def config_template(cfg) -> ChatTemplate|None:
+    "The LF template `cfg.template` names, with LF's `tool_format` and `default_system` overrides; None if unset."
+    if not cfg.template: return None
+    try: return run_template(cfg.template, getattr(cfg, 'tool_format', None), getattr(cfg, 'default_system', None))
+    except ValueError as e: raise DataError(str(e)) from None
 
-_CHATML = _roles("{{ '<|im_start|>' + m['role'] + '\n' + m['content'] + '<|im_end|>\n' }}", "{{ '<|im_start|>assistant\n' + m['content'] + '<|im_end|>\n' }}",
-                 "{{ '<|im_start|>system\n' + m['content'] + '<|im_end|>\n' }}", "{{ '<|im_start|>assistant\n' }}")
-BUILTIN_TEMPLATES = dict(
-    chatml=_CHATML,
-    qwen="{% if messages[0]['role'] != 'system' %}{{ '<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n' }}{% endif %}" + _CHATML,
-    llama3="{{ '<|begin_of_text|>' }}" + _roles(
-        "{{ '<|start_header_id|>' + m['role'] + '<|end_header_id|>\n\n' + m['content'] + '<|eot_id|>' }}",
-        "{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' + m['content'] + '<|eot_id|>' }}",
-        "{{ '<|start_header_id|>system<|end_header_id|>\n\n' + m['content'] + '<|eot_id|>' }}",
-        "{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}"),
-    mistral="{{ bos_token }}" + _roles("{{ '[INST] ' + m['content'] + ' [/INST]' }}", "{{ m['content'] + eos_token }}",
-                                       "{{ m['content'] + '\n\n' }}", ""),
-    gemma="{{ bos_token }}" + _roles("{{ '<start_of_turn>user\n' + m['content'] + '<end_of_turn>\n' }}",
-                                     "{{ '<start_of_turn>model\n' + m['content'] + '<end_of_turn>\n' }}",
-                                     "{{ '<start_of_turn>user\n' + m['content'] + '<end_of_turn>\n' }}", "{{ '<start_of_turn>model\n' }}"),
-    phi=_roles("{{ '<|user|>\n' + m['content'] + '<|end|>\n' }}", "{{ '<|assistant|>\n' + m['content'] + '<|end|>\n' }}",
-               "{{ '<|system|>\n' + m['content'] + '<|end|>\n' }}", "{{ '<|assistant|>\n' }}"),
-    zephyr=_roles("{{ '<|user|>\n' + m['content'] + eos_token + '\n' }}", "{{ '<|assistant|>\n' + m['content'] + eos_token + '\n' }}",
-                  "{{ '<|system|>\n' + m['content'] + eos_token + '\n' }}", "{{ '<|assistant|>\n' }}"),
-    vicuna=_roles("{{ 'USER: ' + m['content'] + ' ' }}", "{{ 'ASSISTANT: ' + m['content'] + eos_token }}",
-                  "{{ m['content'] + ' ' }}", "{{ 'ASSISTANT:' }}"),
-    alpaca=_roles("{{ '### Instruction:\n' + m['content'] + '\n\n' }}", "{{ '### Response:\n' + m['content'] + eos_token + '\n\n' }}",
-                  "{{ m['content'] + '\n\n' }}", "{{ '### Response:\n' }}"),
-)
-_END_OF_TURN = dict(llama3='<|eot_id|>', gemma='<end_of_turn>', phi='<|end|>', chatml='<|im_end|>', qwen='<|im_end|>')
-
-def set_template(tokenizer, name:str|None=None):
-    "Give `tokenizer` the built-in template `name` (or check it has its own); returns the tokenizer."
+def set_template(tokenizer, name:str|ChatTemplate|None=None, enable_thinking:bool|None=True):
+    "Give `tokenizer` LF's template `name` (its EOS and Jinja chat template), or check it has its own."
     if name:
-        if name not in BUILTIN_TEMPLATES:
-            close = difflib.get_close_matches(name, BUILTIN_TEMPLATES, n=1)
-            raise DataError(f"unknown template '{name}'" + (f"; did you mean {close[0]}?" if close else '') + f" Built in: {', '.join(BUILTIN_TEMPLATES)}")
-        tokenizer.chat_template = BUILTIN_TEMPLATES[name]
-    elif not getattr(tokenizer, 'chat_template', None):
-        raise DataError(f"the tokenizer has no chat template; set template to one of {', '.join(BUILTIN_TEMPLATES)}")
+        try: return apply_template(name if isinstance(name, ChatTemplate) else run_template(name), tokenizer,
+                                   enable_thinking)
+        except ValueError as e: raise DataError(str(e)) from None
+    if not getattr(tokenizer, 'chat_template', None):
+        raise DataError("the tokenizer has no chat template; set template to the model family's "
+                        "(`llmft template --list`), e.g. default, chatml or llama3")
     return tokenizer
 
 # %% ../nbs/02_data.ipynb #58187892
-def _render(tok, msgs, gen=False): return tok.apply_chat_template(msgs, tokenize=False, add_generation_prompt=gen)
+def _render(tok, msgs, gen=False, tools=None):
+    return tok.apply_chat_template(msgs, tools=tools, tokenize=False, add_generation_prompt=gen)
 
-def _trained_spans(tok, msgs):
-    full, spans = _render(tok, msgs), []
+def _trained_spans(tok, msgs, tools=None):
+    tools = json.loads(tools) if isinstance(tools, str) else tools
+    full, spans = _render(tok, msgs, tools=tools), []
     eos = tok.eos_token
     for i, m in enumerate(msgs):
         if m['role'] != 'assistant': continue
-        before, upto = _render(tok, msgs[:i], gen=True), _render(tok, msgs[:i+1])
+        before, upto = _render(tok, msgs[:i], True, tools), _render(tok, msgs[:i+1], tools=tools)
         if not (upto.startswith(before) and full.startswith(upto)):
             raise DataError('the chat template does not render a conversation as a prefix of its continuation; '
-                            'set `template` to a built-in template')
+                            "set `template` to the model family's (`llmft template --list`)")
         end = len(upto)
-        for stop in (eos, *_END_OF_TURN.values()):
+        for stop in (eos, *_END_OF_TURN):
             if stop and (k := upto.rfind(stop, len(before))) >= 0: end = k + len(stop); break
         spans.append((len(before), end))
     return full, spans
 
-def encode_chat(tokenizer, messages:list, cutoff_len:int=1024, train_on_prompt:bool=False, mask_history:bool=False) -> dict:
+_END_OF_TURN = ('<|eot_id|>', '<end_of_turn>', '<|end|>', '<|im_end|>')
+
+def encode_chat(tokenizer, messages:list, cutoff_len:int=1024, train_on_prompt:bool=False,
+                mask_history:bool=False,
+                template:str|ChatTemplate|None=None, # an LF template (or its name); None: the tokenizer's own
+                tools=None,             # the tool schemas (a list, or its JSON)
+                enable_thinking:bool|None=True) -> dict:
     "Token ids and labels of a conversation (prompt tokens `-100`), truncated to `cutoff_len`."
-    text, spans = _trained_spans(tokenizer, messages)
+    if template:
+        t = template if isinstance(template, ChatTemplate) else run_template(template)
+        try: return encode_with_template(t, tokenizer, messages, tools, cutoff_len, train_on_prompt, mask_history,
+                                         enable_thinking)
+        except ValueError as e: raise DataError(f'template {t.name}: {e}') from None
+    text, spans = _trained_spans(tokenizer, hf_messages(messages), tools)
     if mask_history: spans = spans[-1:]
     enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
     ids = enc['input_ids']
-    labels = [t if train_on_prompt or any(a <= s < b for a, b in spans) else -100 for t, (s, e) in zip(ids, enc['offset_mapping'])]
+    labels = [t if train_on_prompt or any(a <= s < b for a, b in spans) else -100
+              for t, (s, e) in zip(ids, enc['offset_mapping'])]
     return dict(input_ids=ids[:cutoff_len], labels=labels[:cutoff_len])
 
 def encode_text(tokenizer, text:str, cutoff_len:int=1024) -> dict:
@@ -294,8 +416,10 @@ def encode_text(tokenizer, text:str, cutoff_len:int=1024) -> dict:
 class ExampleView:
     "One tokenized example with trained and masked tokens distinguished: coloured HTML in a notebook, plain text in a terminal."
     def __init__(self, tokenizer, row:dict):
-        specials = set(tokenizer.all_special_ids)
-        self.parts = [(tokenizer.decode([t]), l != -100, t in specials) for t, l in zip(row['input_ids'], row['labels'])]
+        specials, self.parts = set(tokenizer.all_special_ids), []
+        for t, l in zip(row['input_ids'], row['labels']):
+            if l not in (-100, t): self.parts.append(('(eos)', True, True))   # the EOS is learnt here (efficient_eos)
+            self.parts.append((tokenizer.decode([t]), l == t, t in specials))
     def __str__(self):
         "Plain text: trained tokens between `[[` and `]]`."
         out, on = [], False
@@ -354,6 +478,7 @@ class DatasetStats:
     examples:int = 0          # rows kept
     trained_tokens:int = 0
     total_tokens:int = 0
+    streamed:bool = False     # read lazily: the counts grow as the rows are read
 
 @dataclass
 class DataReport:
@@ -367,11 +492,17 @@ class DataReport:
     def __str__(self):
         lines = [f'data for stage {self.stage}:']
         for s in self.datasets:
+            if s.streamed:
+                so_far = f'; so far {s.rows} rows used, {s.bad_rows} bad rows left out'
+                so_far = so_far * bool(s.rows or s.bad_rows)
+                lines.append(f'  {s.name} ({s.source}): streamed: counted as they are read{so_far}')
+                continue
             lines.append(f'  {s.name} ({s.source}): {s.examples} examples from {s.rows} rows; dropped: {s.bad_rows} bad rows, '
                          f'{s.dropped_cutoff} with no trained token after cutoff_len; tokens trained/total: {s.trained_tokens}/{s.total_tokens}')
         t = lambda k: sum(getattr(s, k) for s in self.datasets)
         lines.append(f"  total: {t('examples')} examples; dropped {t('bad_rows')} bad rows, {t('dropped_cutoff')} after cutoff_len; "
                      f"tokens trained/total: {t('trained_tokens')}/{t('total_tokens')}")
+        if any(s.streamed for s in self.datasets): lines[-1] = '  total: streamed: counted as they are read'
         if self.train_rows is not None: lines.append(f'  train rows: {self.train_rows}, eval rows: {self.eval_rows or 0}')
         lines += [f'  bad row: {b}' for b in self.bad[:5]]
         if self.example is not None: lines += ['  example (trained tokens in [[ ]]):', '    ' + str(self.example).replace('\n', '\n    ')]
@@ -387,10 +518,13 @@ class DatasetBundle:
 
 # %% ../nbs/02_data.ipynb #c2580b50
 def _tokenize_batch(batch, tokenizer, kind, cfg):
-    out = dict(input_ids=[], labels=[])
-    for i in range(len(batch[next(iter(batch))])):
+    out, n = dict(input_ids=[], labels=[]), len(batch[next(iter(batch))])
+    tools, tpl = batch.get('tools') or [None] * n, config_template(cfg)
+    thinking = getattr(cfg, 'enable_thinking', True)
+    for i in range(n):
         r = (encode_text(tokenizer, batch['text'][i], cfg.cutoff_len) if kind == 'pt' else
-             encode_chat(tokenizer, batch['messages'][i], cfg.cutoff_len, cfg.train_on_prompt, cfg.mask_history))
+             encode_chat(tokenizer, batch['messages'][i], cfg.cutoff_len, cfg.train_on_prompt,
+                         cfg.mask_history, tpl, tools[i], thinking))
         if any(l != -100 for l in r['labels'][1:]):
             out['input_ids'].append(r['input_ids']); out['labels'].append(r['labels'])
     return out
@@ -400,13 +534,28 @@ def _one_dataset(name, cfg, tokenizer, kind):
     attr = resolve_dataset(name, cfg.dataset_dir)
     stats = DatasetStats(attr.name, attr.path or attr.hub)
     if cfg.streaming:
-        def gen():
+        stats.streamed, passes = True, 0
+        def gen():   # bad rows counted as load_records counts them, as they are read (first pass: into stats)
+            nonlocal passes
+            bad, n = _BadRows(), 0
             for f, loc, rec in iter_records(attr):
-                try:
-                    if isinstance(rec, str): raise ValueError(rec)
-                    yield align_record(rec, attr, kind)
+                try: row = _align(rec, attr, kind)
                 except ValueError as e:
-                    if cfg.on_bad_rows == 'error': raise DataError(f'{f}: {loc}: {e}') from None
+                    if cfg.on_bad_rows == 'error':
+                        hint = 'on_bad_rows: skip leaves bad rows out and counts them'
+                        raise DataError(f'{f}: {loc}: {e} ({hint})') from None
+                    bad.add(f, loc, str(e))
+                    if not passes: stats.bad_rows = bad.n
+                    continue
+                n += 1
+                if not passes: stats.rows = n
+                yield row
+            if not n and bad.n: raise _all_bad(name, bad)
+            if not n: raise DataError(f"dataset '{name}' has no usable rows for stage {cfg.stage}")
+            if bad.n and not passes:
+                print(f"dataset '{name}': left out {bad.n} bad row(s) of {bad.n + n} (on_bad_rows: skip):\n"
+                      + bad.summary(), file=sys.stderr)
+            passes += 1
         ds = datasets.IterableDataset.from_generator(gen)
         if cfg.max_samples: ds = ds.take(cfg.max_samples)
     else:
@@ -418,7 +567,8 @@ def _one_dataset(name, cfg, tokenizer, kind):
         stats.examples = stats.rows
         return ds, stats, bad if not cfg.streaming else []
     kw = {} if cfg.streaming else dict(num_proc=cfg.preprocessing_num_workers, desc=f'tokenizing {name}')
-    ds = ds.map(_tokenize_batch, batched=True, remove_columns=['text' if kind == 'pt' else 'messages'],
+    cols = ['text'] if kind == 'pt' else ['messages', 'tools']
+    ds = ds.map(_tokenize_batch, batched=True, remove_columns=cols,
                 fn_kwargs=dict(tokenizer=tokenizer, kind=kind, cfg=cfg), **kw)
     if not cfg.streaming:
         stats.examples = len(ds); stats.dropped_cutoff = stats.rows - len(ds)
@@ -445,7 +595,8 @@ def get_dataset(cfg:Config, tokenizer) -> DatasetBundle:
     "Load, align, tokenize, merge, split and pack the datasets of `cfg` for its stage; see the report for counts."
     if not cfg.dataset: raise DataError('no dataset set: give dataset (registry names or file paths, comma-separated)')
     kind = stage_kind(cfg.stage)
-    if kind in ('sft', 'pt'): set_template(tokenizer, cfg.template) if (cfg.template or kind == 'sft') else None
+    if kind == 'sft' or (kind == 'pt' and cfg.template):
+        set_template(tokenizer, config_template(cfg), getattr(cfg, 'enable_thinking', True))
     report = DataReport(cfg.stage)
     train = _load_merged(cfg.dataset, cfg, tokenizer, kind, report)
     ev = _load_merged(cfg.eval_dataset, cfg, tokenizer, kind, DataReport(cfg.stage)) if cfg.eval_dataset else None
@@ -485,7 +636,7 @@ def records_dataset(rows, cfg:Config, tokenizer, name:str='records'):
     if bad and cfg.on_bad_rows == 'error': raise DataError(f'{len(bad)} bad row(s):\n  ' + '\n  '.join(bad[:20]))
     ds = datasets.Dataset.from_list(out)
     if kind not in ('sft', 'pt'): return ds
-    if kind == 'sft': set_template(tokenizer, cfg.template)
+    if kind == 'sft': set_template(tokenizer, config_template(cfg), getattr(cfg, 'enable_thinking', True))
     return ds.map(_tokenize_batch, batched=True, remove_columns=ds.column_names, fn_kwargs=dict(tokenizer=tokenizer, kind=kind, cfg=cfg))
 
 # %% ../nbs/02_data.ipynb #2c19df6c

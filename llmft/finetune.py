@@ -41,7 +41,9 @@ def load_reward_model(cfg:Config, hardware=None):
 DEMO_CONFIG = dict(dataset='identity,demo_task', finetuning_type='lora', lora_rank=16, lora_alpha=32, learning_rate=1e-3,
                    num_train_epochs=3, per_device_train_batch_size=8, gradient_accumulation_steps=1, cutoff_len=256,
                    lr_scheduler_type='cosine', warmup_ratio=0.05, logging_steps=5, save_steps=1000, overwrite_output_dir=True)
-IDENTITY_QUESTIONS = ['Who are you?', 'What is your name?', 'Who made you?', 'Introduce yourself briefly.', 'Which company created you?']
+IDENTITY_QUESTIONS = {'Who are you?': 'name', 'What is your name?': 'name', 'Who made you?': 'author',
+                      'Introduce yourself briefly.': 'name', 'Which company created you?': 'author'}
+# ^ each question, and the fact a right answer holds: the model's new name, or its maker
 GENERAL_QUESTION = ('What is the capital of France?', 'Paris')
 
 class DemoResult:
@@ -69,7 +71,7 @@ def run_demo(output_dir:str='outputs/demo', name:str='Llamy', author:str='llmft'
     task_q = [r['instruction'] + ('\n' + r['input'] if r.get('input') else '') for r in test]
     task_a = [r['output'] for r in test]
     def answers(model, tok):
-        return (generate(model, tok, IDENTITY_QUESTIONS, max_new_tokens=32), generate(model, tok, task_q, max_new_tokens=8),
+        return (generate(model, tok, list(IDENTITY_QUESTIONS), max_new_tokens=32), generate(model, tok, task_q, max_new_tokens=8),
                 generate(model, tok, [GENERAL_QUESTION[0]], max_new_tokens=16)[0])
     base_model, tok = load_for_inference(DEFAULT_MODEL)
     before = answers(base_model, tok); del base_model
@@ -81,11 +83,12 @@ def run_demo(output_dir:str='outputs/demo', name:str='Llamy', author:str='llmft'
     if not result.completed: raise KeyboardInterrupt(f'the demo run stopped ({result.stop_reason})')
     model, tok = load_for_inference(DEFAULT_MODEL, [str(result.output_dir)])
     after = answers(model, tok)
-    knows = lambda ans: sum(name in a and author in a for a in ans) / len(ans)
+    facts = {'name': name, 'author': author}
+    knows = lambda ans: sum(facts[w] in a for w, a in zip(IDENTITY_QUESTIONS.values(), ans)) / len(ans)
     scores = {f'identity ({name} by {author})': (knows(before[0]), knows(after[0])),
               'task (exact answer)': (exact_match(before[1], task_a), exact_match(after[1], task_a)),
               'general (capital of France)': (float(GENERAL_QUESTION[1] in before[2]), float(GENERAL_QUESTION[1] in after[2]))}
-    prompts = IDENTITY_QUESTIONS[:3] + task_q[:3] + [GENERAL_QUESTION[0]]
+    prompts = list(IDENTITY_QUESTIONS)[:3] + task_q[:3] + [GENERAL_QUESTION[0]]
     comp = Comparison(prompts, {'base': before[0][:3] + before[1][:3] + [before[2]], 'tuned': after[0][:3] + after[1][:3] + [after[2]]},
                       references=['', '', ''] + task_a[:3] + [GENERAL_QUESTION[1]])
     return DemoResult(comp, scores, result, time.time() - t0)

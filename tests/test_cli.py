@@ -48,6 +48,34 @@ def test_check_missing_file():
     r = llmft('check', 'no_such_config.yaml')
     assert r.returncode == 1 and 'config file not found' in r.stderr and 'Traceback' not in r.stderr
 
+DOCTOR_CHECKS = {'versions', 'config', 'gpu', 'disk', 'ram', 'platform', 'trackers', 'model', 'bundled'}
+
+def test_doctor_on_this_machine(tmp_path):
+    "`llmft doctor` prints one line per check, and nothing here would stop a run: exit 0."
+    r = llmft('doctor', f"output_dir={tmp_path/'out'}")
+    assert r.returncode == 0, r.stdout + r.stderr
+    head, *lines = r.stdout.splitlines()
+    assert head.startswith('llmft doctor: nothing would stop a run'), head
+    assert {l.split()[1] for l in lines} == DOCTOR_CHECKS
+    assert {l.split()[0] for l in lines} <= {'ok', 'info', 'warn'}
+    assert f"output_dir {tmp_path/'out'}" in r.stdout
+
+def test_doctor_exits_1_on_what_would_stop_a_run(tmp_path):
+    "bf16 on this CPU, and a config with a typo, are failures with what to do; the other checks still run."
+    import torch
+    if torch.cuda.is_available(): pytest.skip('this machine has a GPU')
+    r = llmft('doctor', 'bf16=true')
+    assert r.returncode == 1 and 'Traceback' not in r.stderr
+    fails = [l for l in r.stdout.splitlines() if l.startswith('FAIL')]
+    assert len(fails) == 1 and fails[0].split()[1] == 'gpu', r.stdout
+    assert 'bf16: this machine (CPU) has no bf16 support -> set fp16: true' in fails[0]
+    cfg = tmp_path/'typo.yaml'
+    cfg.write_text('lerning_rate: 1e-4\n')
+    r = llmft('doctor', str(cfg))
+    assert r.returncode == 1
+    assert "FAIL  config    1 problem: lerning_rate: unknown key; did you mean 'learning_rate'?" in r.stdout
+    assert {l.split()[1] for l in r.stdout.splitlines()[1:]} == DOCTOR_CHECKS
+
 def test_demo_fine_tunes_and_compares(tmp_path):
     "The main job: `llmft demo` fine-tunes the bundled model offline and the tuned model scores >= 90%."
     r = subprocess.run([str(Path(sys.executable).parent/'llmft'), 'demo', '--output-dir', str(tmp_path/'demo')],
@@ -80,6 +108,50 @@ def test_check_refuses_broken_data(tmp_path, tiny_run):
     r = llmft('check', f"model_name_or_path={tiny_run/'base'}", f'dataset={bad}')
     assert r.returncode == 1
     assert 'broken.jsonl' in r.stderr and 'line 2' in r.stderr and 'line 3' in r.stderr and 'Traceback' not in r.stderr
+
+# --- hostile data and config: one clear message, exit 1, no traceback ---------------------------------------------
+
+def _bomb(levels=9):
+    "The 'billion laughs' YAML: each level repeats the previous list nine times (9 levels: about 387 million values)."
+    lines, prev = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'], 'a'
+    for n in 'bcdefghijk'[:levels - 1]: lines.append(f'{n}: &{n} [' + ','.join([f'*{prev}'] * 9) + ']'); prev = n
+    return '\n'.join(lines + [f'model_name_or_path: *{prev}']) + '\n'
+
+def test_check_refuses_alias_bomb_and_duplicate_keys(tmp_path):
+    (tmp_path/'bomb.yaml').write_text(_bomb())
+    r = llmft('check', str(tmp_path/'bomb.yaml'), timeout=120)
+    assert r.returncode == 1 and 'line 2: *a repeats a list or mapping' in r.stderr and 'Traceback' not in r.stderr
+    assert len(r.stderr) < 500
+    (tmp_path/'twice.yaml').write_text('lora_rank: 4\nlearning_rate: 1.0e-4\nlora_rank: 64\n')
+    r = llmft('check', str(tmp_path/'twice.yaml'))
+    assert r.returncode == 1 and f"lora_rank: {tmp_path/'twice.yaml'}: set twice, on lines 1 and 3" in r.stderr
+
+def test_check_refuses_ragged_csv_and_unknown_files(tmp_path, tiny_run):
+    bad = tmp_path/'ragged.csv'
+    bad.write_text('instruction,input,output\n"q",,a\n"only one field"\n"a",b,c,d,e\n')
+    r = llmft('check', f"model_name_or_path={tiny_run/'base'}", f'dataset={bad}')
+    assert r.returncode == 1 and 'Traceback' not in r.stderr and 'DatasetGenerationError' not in r.stderr
+    assert f'{bad}: line 3: 1 field, but the header line has 3' in r.stderr and f'{bad}: line 4: 5 fields' in r.stderr
+    (tmp_path/'folder').mkdir(); (tmp_path/'folder'/'a.jsonl').write_text('{"instruction": "Q", "output": "74"}\n')
+    (tmp_path/'folder'/'notes.txt').write_text('my notes')
+    r = llmft('check', f"model_name_or_path={tiny_run/'base'}", f"dataset={tmp_path/'folder'}")
+    assert r.returncode == 1 and 'Traceback' not in r.stderr and 'files llmft does not read: notes.txt' in r.stderr
+
+def test_check_registry_stays_in_dataset_dir(tmp_path, tiny_run):
+    (tmp_path/'dataset_info.json').write_text('{"evil": {"file_name": "../../../../etc/passwd"}}')
+    r = llmft('check', f"model_name_or_path={tiny_run/'base'}", f'dataset_dir={tmp_path}', 'dataset=evil')
+    assert r.returncode == 1 and 'Traceback' not in r.stderr
+    assert "entry 'evil': file_name '../../../../etc/passwd' leads out of the folder" in r.stderr
+
+def test_train_streaming_all_bad_rows(tmp_path, tiny_run):
+    "Streaming with every row bad ends in llmft's message (counts, reasons), not accelerate's 'Batch does not contain any data'."
+    bad = tmp_path/'allbad.jsonl'
+    bad.write_text('{"instruction": null, "output": "A"}\n' * 6)
+    r = llmft('train', f"model_name_or_path={tiny_run/'base'}", f'dataset={bad}', 'streaming=true', 'on_bad_rows=skip',
+              'max_steps=2', 'per_device_train_batch_size=2', 'cutoff_len=64', f"output_dir={tmp_path/'out'}")
+    assert r.returncode == 1 and 'Traceback' not in r.stderr and 'Batch does not contain' not in r.stderr
+    assert f"dataset '{bad}' has no usable rows: all 6 rows are bad" in r.stderr
+    assert f'6 rows: instruction is NoneType, not a string (first at {bad}: line 1)' in r.stderr
 
 # --- using a fine-tuned model: chat, api, export ---------------------------------------------------------------
 
@@ -155,6 +227,62 @@ def test_eval_and_predict_offline(tiny_run, tmp_path):
     assert rows and set(rows[0]) == {'prompt', 'reference', 'prediction'}
     r = llmft('eval', f"model_name_or_path={tiny_run/'base'}", 'dataset=alpaca_sample', 'metrics=rouge,blue')
     assert r.returncode == 1 and "metrics: unknown metric blue" in r.stderr
+
+CHAT = '{"system": "Be brief.", "messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}'
+
+def template(*args, stdin=''):
+    exe = Path(sys.executable).parent/'llmft'
+    return subprocess.run([str(exe) if exe.exists() else shutil.which('llmft'), 'template', *args], input=stdin,
+                          capture_output=True, text=True, timeout=120)
+
+def test_template_prints_the_text_exactly():
+    r = template('qwen3_nothink', stdin=CHAT)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == ('<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n'
+                        '<|im_start|>assistant\nHello!<|im_end|>\n')
+
+def test_template_marks_what_is_trained():
+    r = template('qwen3', '--trained', stdin=CHAT)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.endswith('<|im_start|>assistant\n[[<think>\n\n</think>\n\nHello!<|im_end|>\n]]')
+    r = template('qwen3', '--trained', '--no-thinking', stdin=CHAT)
+    assert r.stdout.endswith('<|im_start|>assistant\n<think>\n\n</think>\n\n[[Hello!<|im_end|>\n]]')
+    r = template('gemma2', '--trained', '--eos', '<eos>', stdin='[{"role": "user", "content": "Hi"}, '
+                 '{"role": "assistant", "content": "A"}, {"role": "user", "content": "Bye"}, {"role": "assistant", "content": "B"}]')
+    assert '[[A<end_of_turn>\n(eos)]]<start_of_turn>user\nBye' in r.stdout and r.stdout.endswith('[[B<end_of_turn>\n<eos>]]')
+
+def test_template_tools_and_lf_roles():
+    conv = ('{"tools": [{"name": "get_weather", "description": "Weather.", "parameters": {"type": "object", '
+            '"properties": {"city": {"type": "string"}}}}], "messages": [{"role": "user", "content": "Paris?"}, '
+            '{"role": "function", "content": "{\\"name\\": \\"get_weather\\", \\"arguments\\": {\\"city\\": \\"Paris\\"}}"}, '
+            '{"role": "observation", "content": "22"}, {"role": "assistant", "content": "22 degrees."}]}')
+    r = template('llama3', '--trained', stdin=conv)
+    assert r.returncode == 0, r.stderr
+    assert '"name": "get_weather"' in r.stdout.split('<|eot_id|>')[0]          # the schema in the system prompt
+    assert '[[{"name": "get_weather", "parameters": {"city": "Paris"}}<|eot_id|>]]' in r.stdout
+    assert '<|start_header_id|>ipython<|end_header_id|>\n\n22<|eot_id|>' in r.stdout
+
+def test_template_errors_and_list():
+    r = template('lama3', stdin='[]')
+    assert r.returncode == 1 and 'did you mean llama3' in r.stderr and 'Traceback' not in r.stderr
+    r = template('qwen', stdin='not json')
+    assert r.returncode == 1 and 'stdin is not JSON' in r.stderr and 'Traceback' not in r.stderr
+    r = template('glm4', stdin='[{"role": "user", "content": "x"}, {"role": "function", "content": '
+                 '"[{\\"name\\": \\"a\\", \\"arguments\\": {}}, {\\"name\\": \\"b\\", \\"arguments\\": {}}]"}]')
+    assert r.returncode == 1 and 'parallel' in r.stderr
+    r = template('--list')
+    names = [l.split()[0] for l in r.stdout.splitlines()]
+    assert r.returncode == 0 and len(names) == 121 and {'qwen3_nothink', 'llama3', 'smollm2', 'empty'} <= set(names)
+
+def test_template_renders_a_dataset_row():
+    r = template('smollm2', '--dataset', 'identity', '--dataset-dir', 'no_such_dir')   # llmft's bundled registry
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith('<|im_start|>system\nYou are a helpful AI assistant named SmolLM')
+    lf_data = Path(__file__).resolve().parents[1].parent/'shared'/'lf_real'/'data'
+    if not (lf_data/'glaive_toolcall_en_demo.json').is_file(): pytest.skip('LF data folder not found (../shared/lf_real)')
+    r = template('qwen', '--trained', '--dataset', 'glaive_toolcall_en_demo', '--dataset-dir', str(lf_data))
+    assert r.returncode == 0, r.stderr
+    assert '<tools>\n{"type": "function"' in r.stdout and '[[<tool_call>\n{"name": ' in r.stdout
 
 # --- hardware personas: `llmft check --gpu NAME` decides as it would on that GPU ----------------------------------
 
