@@ -16,8 +16,9 @@ from .memory import estimate_memory, gpu_budget
 # %% auto #0
 __all__ = ['load_model_config', 'load_tokenizer', 'check_prequantized', 'quantization_config', 'lora_targets', 'apply_freeze',
            'lora_config', 'prompt_config', 'unsloth_decision', 'use_unsloth', 'import_unsloth', 'Decisions',
-           'checkpointing_decision', 'decide', 'as_decisions', 'LoadedModel', 'count_params', 'load_model',
-           'load_adapters', 'load_pretrained', 'trained_config', 'load_trained', 'make_optimizer', 'save_model']
+           'checkpointing_decision', 'decide', 'as_decisions', 'LoadedModel', 'count_params', 'chat_as_trained',
+           'load_model', 'load_adapters', 'load_pretrained', 'trained_config', 'load_trained', 'make_optimizer',
+           'save_model']
 
 # %% ../nbs/03_model.ipynb #a0c1d002
 def _hub_error(src, e) -> OSError:
@@ -423,6 +424,25 @@ def _unsloth_lora(cfg:Config, model, dec:Decisions):
         target_modules=lora_targets(model, cfg.lora_target), bias='none', use_rslora=cfg.use_rslora, modules_to_save=mts,
         use_gradient_checkpointing='unsloth' if dec.gradient_checkpointing else False, random_state=cfg.seed)
 
+# %% ../nbs/03_model.ipynb #a0c1d051
+def chat_as_trained(tok, model, cfg:Config) -> str|None:
+    "Give `tok` the chat template `cfg` trained with (`template`, through the Data Worker) and make `model` stop at its stop words; its name."
+    if not cfg.template: return None
+    from llmft.data import config_template, set_template
+    from llmft.templates import stop_token_ids
+    t = config_template(cfg)
+    set_template(tok, t, getattr(cfg, 'enable_thinking', True))
+    gc = getattr(model, 'generation_config', None)
+    if gc is not None:
+        had = gc.eos_token_id if isinstance(gc.eos_token_id, list) else [gc.eos_token_id]
+        stops = list(dict.fromkeys(i for i in [tok.eos_token_id, *stop_token_ids(t, tok), *had] if i is not None))
+        gc.eos_token_id = model.config.eos_token_id = stops if len(stops) > 1 else stops[0]
+    return cfg.template
+
+def _generation_template(cfg:Config, adapters:list) -> Config:
+    "The config whose `template` generation uses: the run's when it names one, else the first adapter's training config."
+    return cfg if cfg.template or not adapters else trained_config(adapters[0], cfg)
+
 # %% ../nbs/03_model.ipynb #edebd8d9
 def _adapters(cfg:Config) -> list[str]:
     "The adapter folders of `adapter_name_or_path` (comma-separated), each checked to hold an adapter."
@@ -451,6 +471,7 @@ def _load(cfg:Config, src:str, model_config, dec:Decisions) -> LoadedModel:
     if train: _apply_method(loaded)
     else:
         if adapters: loaded.model = load_adapters(model, adapters)
+        if tmpl := chat_as_trained(tok, model, _generation_template(cfg, adapters)): report['template'] = tmpl
         report.update(method=f"adapters {', '.join(loaded.model.peft_config)} ({next(iter(loaded.model.peft_config))} active)"
                       if adapters else 'none (generation)', gradient_checkpointing=False)
         loaded.model.eval()
@@ -581,10 +602,11 @@ def load_trained(adapter_dir,                  # the folder of a trained adapter
     if dequantize and tc.quantization_bit: model = model.dequantize(dtype=dec.dtype)
     fix_special_tokens(tok, model)
     _resize(model, tok, tc)
+    tmpl = chat_as_trained(tok, model, tc)
     tok.padding_side = 'left'
     model = load_adapters(model, [adapter_dir]).eval()
     report = dict(source=src, adapter=str(adapter_dir), precision=dec.precision, quantization=dec.quantization,
-                  dequantized=bool(dequantize and tc.quantization_bit), base_dtype=str(getattr(mc, 'dtype', None) or 'float32').replace('torch.', ''))
+                  dequantized=bool(dequantize and tc.quantization_bit), template=tmpl, base_dtype=str(getattr(mc, 'dtype', None) or 'float32').replace('torch.', ''))
     return LoadedModel(model, tok, report, tc, dec)
 
 # %% ../nbs/03_model.ipynb #0baf9ef2
