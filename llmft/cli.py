@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_cli.ipynb #85073471
 from __future__ import annotations
-import argparse, importlib.util, sys, time
+import argparse, importlib.util, os, pickle, re, sys, time
 from dataclasses import asdict
 from pathlib import Path
 from .config import ConfigError, ConfigIssue, config_keys, config_errors, make_config, parse_overrides, read_yaml
@@ -13,7 +13,7 @@ from .hardware import detect_hardware, persona, persona_key
 
 # %% auto #0
 __all__ = ['CHAT_HELP', 'config_from_args', 'cmd_models', 'cmd_check', 'cmd_doctor', 'cmd_demo', 'cmd_train', 'cmd_chat',
-           'cmd_api', 'cmd_predict', 'cmd_eval', 'cmd_export', 'cmd_template', 'main']
+           'cmd_api', 'cmd_predict', 'cmd_eval', 'cmd_export', 'cmd_template', 'error_line', 'main']
 
 # %% ../nbs/08_cli.ipynb #399e9553
 def config_from_args(args, hardware=None):
@@ -77,7 +77,10 @@ def cmd_check(args) -> int:
         return 0
     try: hw, gpu = _check_hardware(args.gpu)
     except ValueError as e: print(f'llmft check: --gpu: {e}', file=sys.stderr); return 1
-    try: cfg = config_from_args(args, hw)
+    from llmft.trainer import output_dir_problem
+    try:
+        cfg = config_from_args(args, hw)
+        if (why := output_dir_problem(cfg.output_dir)): raise ConfigError([ConfigIssue('output_dir', why)])
     except ConfigError as e: _print_errors('check', e); return 1
     except FileNotFoundError as e: print(f'llmft check: {e}', file=sys.stderr); return 1
     mc = None
@@ -133,8 +136,9 @@ def cmd_train(args) -> int:
     from llmft.finetune import finetune
     from llmft.data import DataError
     try: r = finetune(cfg)
-    except (DataError, FileExistsError, FileNotFoundError, ValueError) as e:
-        print(f'llmft train: {e}', file=sys.stderr); return 1
+    except KeyboardInterrupt as e: print(f'llmft train: {_interruption(cfg, e)}', file=sys.stderr); return 130
+    except (DataError, OSError, ValueError) as e:
+        print(f'llmft train: {error_line(e)}', file=sys.stderr); return 1
     if not r.completed: return 130
     print(r)
     return 0
@@ -289,6 +293,40 @@ def _template_parser(sub):
     t.add_argument('--bos', default='<s>', help="the model's BOS text")
     t.add_argument('--eos', default='</s>', help="the model's EOS text, unless the template sets it")
 
+# %% ../nbs/08_cli.ipynb #8a2d4c6e
+def error_line(e:BaseException) -> str:
+    "The message a command prints for `e`: one line naming the problem and what to do (a `DataError` as is)."
+    from llmft.data import DataError
+    msg = str(e)
+    if isinstance(e, DataError): return msg
+    if isinstance(e, pickle.UnpicklingError):
+        lines = msg.splitlines() or ['']
+        why = next((l.strip() for l in lines if 'GLOBAL' in l or 'nsupported' in l), lines[0]).rstrip('.')
+        return (f'refused to load a pickled weights file (.bin): it holds more than tensors ({why}); '
+                'use a .safetensors file, and convert a .bin only if you trust where it came from')
+    if (m := re.search(r'repository (\S+) contains custom code', msg)) and 'trust_remote_code' in msg:
+        return f'{m.group(1)} needs its own Python code; set trust_remote_code: true only if you trust it'
+    msg = ' '.join(msg.split())
+    return msg if len(msg) <= 600 else msg[:600] + '...'
+
+def _interruption(cfg, e:KeyboardInterrupt) -> str:
+    "What `llmft train` says when Ctrl-C (or a second signal) ends it outside the clean stop."
+    if not str(e): return 'interrupted before training started'
+    from llmft.trainer import last_checkpoint
+    ck = last_checkpoint(cfg.output_dir)
+    return (f'interrupted ({e}); nothing half-written was kept. Run the same command again to '
+            + (f'resume from {ck.name}' if ck else 'start over'))
+
+def _guarded(cmd:str, run, args) -> int:
+    "Run `run(args)`: an expected failure prints one line `llmft CMD: ...` (exit 1); Ctrl-C exits 130."
+    if os.environ.get('LLMFT_TRACEBACK'): return run(args)  # for bug reports: the full traceback
+    try: return run(args)
+    except KeyboardInterrupt as e:
+        print(f'llmft {cmd}: interrupted' + (f' ({e})' if str(e) else ''), file=sys.stderr); return 130
+    except ConfigError as e: _print_errors(cmd, e); return 1
+    except (OSError, ValueError, pickle.UnpicklingError, ImportError) as e:
+        print(f'llmft {cmd}: {error_line(e)}', file=sys.stderr); return 1
+
 # %% ../nbs/08_cli.ipynb #5762f2a9
 def _parser():
     p = argparse.ArgumentParser(prog='llmft', description='Fine-tune large language models from a config. '
@@ -330,4 +368,4 @@ def main(argv=None) -> int:
     cmds = {'models': cmd_models, 'check': cmd_check, 'demo': cmd_demo, 'train': cmd_train, 'chat': cmd_chat, 'api': cmd_api,
             'predict': cmd_predict, 'eval': cmd_eval, 'export': cmd_export, 'template': cmd_template,
             'doctor': cmd_doctor}
-    return cmds[args.command](_split_config(args))
+    return _guarded(args.command, cmds[args.command], _split_config(args))

@@ -10,8 +10,8 @@ from pathlib import Path
 import yaml
 
 # %% auto #0
-__all__ = ['opt', 'Config', 'config_keys', 'coerce', 'ConfigIssue', 'ConfigError', 'config_errors', 'unsloth_unsupported',
-           'make_config', 'parse_overrides', 'read_yaml', 'load_config', 'save_config']
+__all__ = ['opt', 'Config', 'config_keys', 'coerce', 'ConfigIssue', 'ConfigError', 'refused_output_dir', 'config_errors',
+           'unsloth_unsupported', 'make_config', 'parse_overrides', 'read_yaml', 'load_config', 'save_config']
 
 # %% ../nbs/00_config.ipynb #e1f33abb
 def opt(default, help:str, group:str='train', choices=None, min=None, max=None, min_exclusive=False):
@@ -87,7 +87,7 @@ class Config:
     on_bad_rows:str = opt('error', 'What to do with malformed rows: error (list them and stop) or skip (drop and count them)', 'data', choices=['error', 'skip'])
     # training
     output_dir:str = opt('outputs', 'Where the adapter, checkpoints and metrics go', 'train')
-    overwrite_output_dir:bool = opt(False, 'Replace a completed run in output_dir instead of refusing', 'train')
+    overwrite_output_dir:bool = opt(False, "Replace llmft's earlier run in output_dir (never other files); start fresh instead of resuming", 'train')
     per_device_train_batch_size:int = opt(4, 'Examples per device per step', 'train', min=1)
     per_device_eval_batch_size:int = opt(8, 'Examples per device per evaluation step', 'train', min=1)
     gradient_accumulation_steps:int = opt(2, 'Steps whose gradients add up before an optimizer update', 'train', min=1)
@@ -215,6 +215,15 @@ def _range_issue(k, v, md):
         return f"must be {'greater than' if md['min_exclusive'] else 'at least'} {lo}, got {v}"
     if hi is not None and v > hi: return f'must be at most {hi}, got {v}'
 
+# %% ../nbs/00_config.ipynb #9d1e0f3a
+def refused_output_dir(path) -> str|None:
+    "Why `path` cannot be an `output_dir` (the filesystem root, the home folder or above it), or None."
+    p, home = Path(path).expanduser().resolve(), Path.home().resolve()
+    own = 'give the run a folder of its own, e.g. outputs/run1'
+    if p == Path(p.anchor): return f'{path} is the root of the filesystem; {own}'
+    if p == home: return f'{path} is your home folder; {own}'
+    if p in home.parents: return f'{path} holds your home folder; {own}'
+
 # %% ../nbs/00_config.ipynb #ad753080
 def config_errors(d:dict, hardware=None) -> list[ConfigIssue]:
     "Every problem in the raw config dict `d`: unknown keys, types, ranges, incompatible choices and, given `hardware`, what it lacks."
@@ -236,6 +245,7 @@ def config_errors(d:dict, hardware=None) -> list[ConfigIssue]:
         if vals[k] is not None and (msg := _range_issue(k, vals[k], keys[k].metadata)): errs.append(ConfigIssue(k, msg))
     c = {k:f.default for k,f in keys.items()} | vals
     errs += _compat_errors(c)
+    if (why := refused_output_dir(c['output_dir'])): errs.append(ConfigIssue('output_dir', why))
     if hardware is not None: errs += _hardware_errors(c, hardware)
     return errs
 

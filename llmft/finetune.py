@@ -4,18 +4,21 @@
 
 # %% ../nbs/04b_finetune.ipynb #4ff92598
 from __future__ import annotations
-import json, sys, tempfile, time
+import hashlib, json, sys, time
 from pathlib import Path
+import yaml
 from .config import Config
 from .hardware import detect_hardware
 from .model import load_model
 from .stages import register_stages
-from .trainer import TrainResult, train
+from .trainer import RESULTS, TrainResult, check_output_dir, holds_output_dir, llmft_names, train
 
 # %% auto #0
-__all__ = ['DEMO_CONFIG', 'IDENTITY_QUESTIONS', 'GENERAL_QUESTION', 'finetune', 'load_reward_model', 'DemoResult', 'run_demo']
+__all__ = ['DEMO_CONFIG', 'IDENTITY_QUESTIONS', 'GENERAL_QUESTION', 'finetune', 'load_reward_model', 'DemoResult', 'run_demo',
+           'demo_config']
 
 # %% ../nbs/04b_finetune.ipynb #30ef14ad
+@holds_output_dir
 def finetune(cfg:Config, callbacks=(), on_log=(), hardware=None, verbose:bool=True, guard=None) -> TrainResult:
     "Load the model, prepare the data and train, as `cfg` says; returns the `TrainResult` (see `llmft.trainer.train`)."
     from llmft.model import make_optimizer
@@ -40,7 +43,7 @@ def load_reward_model(cfg:Config, hardware=None):
 # %% ../nbs/04b_finetune.ipynb #c09bfabe
 DEMO_CONFIG = dict(dataset='identity,demo_task', finetuning_type='lora', lora_rank=16, lora_alpha=32, learning_rate=1e-3,
                    num_train_epochs=3, per_device_train_batch_size=8, gradient_accumulation_steps=1, cutoff_len=256,
-                   lr_scheduler_type='cosine', warmup_ratio=0.05, logging_steps=5, save_steps=1000, overwrite_output_dir=True)
+                   lr_scheduler_type='cosine', warmup_ratio=0.05, logging_steps=5, save_steps=1000)
 IDENTITY_QUESTIONS = {'Who are you?': 'name', 'What is your name?': 'name', 'Who made you?': 'author',
                       'Introduce yourself briefly.': 'name', 'Which company created you?': 'author'}
 # ^ each question, and the fact a right answer holds: the model's new name, or its maker
@@ -61,12 +64,13 @@ class DemoResult:
 
 def run_demo(output_dir:str='outputs/demo', name:str='Llamy', author:str='llmft', verbose:bool=True, **overrides) -> DemoResult:
     "Fine-tune the bundled model on `identity` (as `name` by `author`) and `demo_task`; compare base and tuned answers."
-    from llmft.config import make_config
-    from llmft.data import bundled_data_dir, fill_identity
+    from llmft.data import bundled_data_dir
     from llmft.eval import Comparison, exact_match
     from llmft.inference import generate, load_for_inference
     from llmft.catalog import DEFAULT_MODEL
     t0 = time.time()
+    cfg = demo_config(output_dir, name, author, **overrides)
+    check_output_dir(cfg)  # a folder the demo cannot use fails now, not after the base model has answered
     test = json.loads((bundled_data_dir()/'demo_task_test.json').read_text())
     task_q = [r['instruction'] + ('\n' + r['input'] if r.get('input') else '') for r in test]
     task_a = [r['output'] for r in test]
@@ -75,11 +79,7 @@ def run_demo(output_dir:str='outputs/demo', name:str='Llamy', author:str='llmft'
                 generate(model, tok, [GENERAL_QUESTION[0]], max_new_tokens=16)[0])
     base_model, tok = load_for_inference(DEFAULT_MODEL)
     before = answers(base_model, tok); del base_model
-    with tempfile.TemporaryDirectory() as d:
-        ident = fill_identity(Path(d)/'identity.json', name, author)
-        cfg = make_config({**DEMO_CONFIG, 'output_dir': output_dir, **overrides,
-                           'dataset': DEMO_CONFIG['dataset'].replace('identity', str(ident))})
-        result = finetune(cfg, verbose=verbose)
+    result = finetune(cfg, verbose=verbose)
     if not result.completed: raise KeyboardInterrupt(f'the demo run stopped ({result.stop_reason})')
     model, tok = load_for_inference(DEFAULT_MODEL, [str(result.output_dir)])
     after = answers(model, tok)
@@ -92,3 +92,23 @@ def run_demo(output_dir:str='outputs/demo', name:str='Llamy', author:str='llmft'
     comp = Comparison(prompts, {'base': before[0][:3] + before[1][:3] + [before[2]], 'tuned': after[0][:3] + after[1][:3] + [after[2]]},
                       references=['', '', ''] + task_a[:3] + [GENERAL_QUESTION[1]])
     return DemoResult(comp, scores, result, time.time() - t0)
+
+# %% ../nbs/04b_finetune.ipynb #7f3d9b20
+def _holds_finished_demo(out:Path) -> bool:
+    "Whether `out` holds a completed llmft run trained on the demo's data (which another demo may replace)."
+    if RESULTS not in llmft_names(out) or not (out/RESULTS).is_file(): return False
+    try: ds = yaml.safe_load((out/'llmft_config.yaml').read_text(encoding='utf-8')).get('dataset') or ''
+    except (OSError, yaml.YAMLError, AttributeError): return False
+    return ds.split(',')[-1] == 'demo_task'
+
+def demo_config(output_dir:str='outputs/demo', name:str='Llamy', author:str='llmft', **overrides) -> Config:
+    "The demo's run config: `DEMO_CONFIG` on the identity data of `name` by `author`, into `output_dir`."
+    from llmft.catalog import llmft_home
+    from llmft.config import make_config
+    from llmft.data import fill_identity
+    key = hashlib.sha1(f'{name}\0{author}'.encode()).hexdigest()[:12]  # the same file each time: a stopped demo resumes
+    (d := llmft_home()/'demo').mkdir(parents=True, exist_ok=True)
+    ident = fill_identity(d/f'identity-{key}.json', name, author)
+    raw = {**DEMO_CONFIG, 'overwrite_output_dir': _holds_finished_demo(Path(output_dir)), 'output_dir': output_dir,
+           **overrides}
+    return make_config({**raw, 'dataset': raw['dataset'].replace('identity', str(ident))})

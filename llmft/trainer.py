@@ -4,22 +4,28 @@
 
 # %% ../nbs/04_trainer.ipynb #5c10c355
 from __future__ import annotations
-import json, os, re, resource, shutil, signal, sys, threading, time
-from dataclasses import dataclass, field
+import errno, fnmatch, functools, json, os, re, resource, shutil, signal, sys, threading, time
+from contextlib import contextmanager, nullcontext
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 import torch
 import torch.nn.functional as F
+import yaml
 from transformers import Trainer, TrainerCallback, TrainingArguments
 from transformers.trainer_pt_utils import LengthGroupedSampler
-from transformers.trainer_utils import rotate_checkpoints
-from .config import Config, make_config, save_config
+from transformers.trainer_utils import TrainOutput, rotate_checkpoints
+from .config import Config, config_keys, make_config, refused_output_dir, save_config
 from .hardware import detect_hardware
 from .model import Decisions, as_decisions
+try: import fcntl
+except ImportError: fcntl = None  # Windows: output folders are not locked
 
 # %% auto #0
-__all__ = ['PARTIAL', 'RESULTS', 'STAGES', 'causal_lm_loss', 'last_checkpoint', 'SeededLengthGroupedSampler', 'LlmftTrainerMixin',
-           'LlmftTrainer', 'RunGuard', 'JsonlLogger', 'training_args', 'TrainResult', 'register_stage', 'stage_trainer',
-           'train', 'example_config']
+__all__ = ['PARTIAL', 'RESULTS', 'LOCK', 'MANIFEST', 'OUTPUT_NAMES', 'RESUME_FREE', 'STAGES', 'causal_lm_loss', 'last_checkpoint',
+           'DiskFullError', 'disk_full_guard', 'SeededLengthGroupedSampler', 'LlmftTrainerMixin', 'LlmftTrainer',
+           'RunGuard', 'JsonlLogger', 'training_args', 'TrainResult', 'llmft_names', 'foreign_outputs',
+           'OutputDirInUse', 'output_dir_lock', 'output_dir_problem', 'resume_changes', 'check_output_dir',
+           'holds_output_dir', 'register_stage', 'stage_trainer', 'train', 'example_config']
 
 # %% ../nbs/04_trainer.ipynb #6a0d3d85
 def _prompt_learning(model) -> bool:
@@ -66,6 +72,36 @@ def last_checkpoint(output_dir) -> Path|None:
     cks = [p for p in d.iterdir() if re.fullmatch(r'checkpoint-\d+', p.name) and (p/'trainer_state.json').is_file()]
     return max(cks, key=lambda p: int(p.name.split('-')[1]), default=None)
 
+# %% ../nbs/04_trainer.ipynb #048fa4ee
+def _pause_point(name:str):
+    "Test hook: if `LLMFT_TEST_PAUSE_AT` is `name:FILE`, write the pid to FILE and wait (5 min at most)."
+    point, _, flag = os.environ.get('LLMFT_TEST_PAUSE_AT', '').partition(':')
+    if point != name or not flag: return
+    Path(flag).write_text(str(os.getpid()))
+    for _ in range(6000): time.sleep(0.05)
+
+# %% ../nbs/04_trainer.ipynb #b8a8ee74
+class DiskFullError(OSError):
+    "The disk of the output folder is full; the message names the folder and what to do."
+    def __str__(self): return self.strerror or super().__str__()
+
+def _is_disk_full(e:BaseException) -> bool:
+    if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT): return True
+    return 'No space left on device' in str(e) or '(os error 28)' in str(e)
+
+@contextmanager
+def disk_full_guard(output_dir, what:str):
+    "Turn a full disk in the block into a `DiskFullError` naming `output_dir`, `what` it wrote, what to do."
+    try: yield
+    except DiskFullError: raise
+    except Exception as e:
+        if not _is_disk_full(e): raise
+        ck = last_checkpoint(output_dir)
+        msg = (f'no space left on the disk of {output_dir} while writing {what}; free some space (or lower '
+               'save_total_limit, or choose an output_dir on a larger disk) and run the same command again: '
+               + (f'it resumes from {ck.name}' if ck else 'it starts over'))
+        raise DiskFullError(errno.ENOSPC, msg) from e
+
 # %% ../nbs/04_trainer.ipynb #b1c838aa
 class SeededLengthGroupedSampler(LengthGroupedSampler):
     "`LengthGroupedSampler` whose order in each epoch depends only on `seed` and the epoch."
@@ -80,6 +116,8 @@ class SeededLengthGroupedSampler(LengthGroupedSampler):
 # %% ../nbs/04_trainer.ipynb #02c8a18f
 class LlmftTrainerMixin:
     "What every llmft trainer adds to its `transformers`/TRL base: atomic checkpoints and a seeded length-grouped sampler."
+    run_config:Config|None = None  # saved into each checkpoint as llmft_config.yaml (`train` sets it)
+
     def _get_train_sampler(self, train_dataset=None):
         ds = train_dataset if train_dataset is not None else self.train_dataset
         if self.args.train_sampling_strategy != 'group_by_length' or not hasattr(ds, '__len__'):
@@ -93,13 +131,24 @@ class LlmftTrainerMixin:
         name, staging = f'checkpoint-{self.state.global_step}', run_dir/PARTIAL
         if self.args.should_save: shutil.rmtree(staging/name, ignore_errors=True)
         self.args.output_dir = str(staging)
-        try: super()._save_checkpoint(model, trial)
+        try:
+            with disk_full_guard(run_dir, name):
+                super()._save_checkpoint(model, trial)
+                if self.args.should_save and self.run_config is not None:
+                    save_config(self.run_config, staging/name/'llmft_config.yaml')
+        except BaseException:
+            if self.args.should_save: shutil.rmtree(staging/name, ignore_errors=True)  # no half checkpoint
+            raise
         finally: self.args.output_dir = str(run_dir)
         self.accelerator.wait_for_everyone()
         if self.args.should_save:
             shutil.rmtree(run_dir/name, ignore_errors=True)
             os.rename(staging/name, run_dir/name)
             rotate_checkpoints(str(run_dir), save_total_limit=self.args.save_total_limit)
+
+    def _save_optimizer_and_scheduler(self, output_dir):
+        _pause_point(Path(output_dir).name)  # tests kill a run here: model written, optimizer not yet
+        super()._save_optimizer_and_scheduler(output_dir)
 
 class LlmftTrainer(LlmftTrainerMixin, Trainer):
     "The trainer of the `pt` and `sft` stages: `transformers.Trainer` with `causal_lm_loss` and the mixin's checkpoints."
@@ -120,7 +169,7 @@ class RunGuard(TrainerCallback):
 
     def request_stop(self, reason:str='stop requested'):
         "Ask the run to checkpoint and stop at the end of the current step (a second request interrupts at once)."
-        if self.stop_reason is not None: raise KeyboardInterrupt(reason)
+        if self.stop_reason is not None: raise KeyboardInterrupt(f'second {reason}')
         self.stop_reason = reason
 
     def _on_signal(self, signum, frame): self.request_stop(signal.Signals(signum).name)
@@ -204,18 +253,184 @@ class TrainResult:
 
 RESULTS = 'train_results.json'
 
-# %% ../nbs/04_trainer.ipynb #b6ffef02
-def _prepare_output_dir(cfg:Config) -> Path|None:
-    "Refuse to overwrite a completed run; return the checkpoint to resume from (or None)."
+# %% ../nbs/04_trainer.ipynb #6625fe86
+LOCK, MANIFEST = '.llmft.lock', '.llmft_manifest.json'
+OUTPUT_NAMES = ('adapter_*', 'model*.safetensors*', 'pytorch_model*', 'config.json', 'generation_config.json',
+                'README.md', 'tokenizer*', 'special_tokens_map.json', 'added_tokens.json', 'vocab.*',
+                'merges.txt', '*.model', 'chat_template.*', 'training_args.bin', 'llmft_config.yaml',
+                'trainer_state.json', 'training_loss.png', RESULTS, 'all_results.json', 'trainer_log.jsonl',
+                'checkpoint-*')
+# ^ what a run may write at the top of output_dir (fnmatch patterns)
+
+def _manifest(out:Path) -> set[str]:
+    "The names recorded in the manifest of `out` (plain names only: a manifest never points outside `out`)."
+    try: names = json.loads((out/MANIFEST).read_text())['names']
+    except (OSError, ValueError, KeyError, TypeError): return set()
+    return {n for n in names if isinstance(n, str) and n not in ('', '.', '..') and not set('/\\') & set(n)}
+
+def _record_outputs(out:Path, names, replace:bool=False):
+    "Add `names` to the manifest of `out` (or make them the whole manifest), atomically."
+    names = sorted(set(names) | (set() if replace else _manifest(out)))
+    tmp = out/f'{MANIFEST}.tmp'
+    tmp.write_text(json.dumps({'written_by': 'llmft', 'names': names}))
+    os.replace(tmp, out/MANIFEST)
+
+def llmft_names(output_dir) -> set[str]:
+    "The names in `output_dir` that llmft wrote: those in its manifest, its checkpoints, lock and staging."
+    d = Path(output_dir)
+    cks = {p.name for p in d.iterdir() if re.fullmatch(r'checkpoint-\d+', p.name) and not p.is_symlink()
+           and (p/'llmft_config.yaml').is_file()} if d.is_dir() else set()
+    return _manifest(d) | cks | {PARTIAL, LOCK, MANIFEST}
+
+def foreign_outputs(output_dir) -> list[str]:
+    "The names in `output_dir` a run would write but llmft did not: another program's run, or the user's."
+    d = Path(output_dir)
+    if not d.is_dir(): return []
+    own = llmft_names(d)
+    return sorted(p.name for p in d.iterdir()
+                  if p.name not in own and any(fnmatch.fnmatch(p.name, pat) for pat in OUTPUT_NAMES))
+
+# %% ../nbs/04_trainer.ipynb #07923a0b
+class OutputDirInUse(BlockingIOError):
+    "Another llmft run holds the lock of the output folder."
+    def __str__(self): return self.strerror or super().__str__()
+
+_HELD = {}  # resolved folder -> (lock file descriptor, id of the thread holding it)
+
+def _acquire(path:Path) -> int:
+    "Lock file `path` (created if needed), writing this process's id into it; refuse at once if it is held."
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pid = os.read(fd, 32).decode(errors='replace').strip() or 'unknown'
+            os.close(fd)
+            raise OutputDirInUse(errno.EWOULDBLOCK, f'another llmft run (pid {pid}) is using {path.parent}; '
+                                 'wait for it to end, stop it, or choose another output_dir') from None
+        try: same = os.fstat(fd).st_ino == os.stat(path).st_ino
+        except FileNotFoundError: same = False
+        if same: break
+        os.close(fd)  # the previous holder removed this file as it let go: lock the new one
+    os.ftruncate(fd, 0); os.write(fd, f'{os.getpid()}\n'.encode())
+    return fd
+
+def _unwritable(d:Path, e:OSError) -> PermissionError:
+    return PermissionError(f'cannot write to output_dir {d} ({e.strerror}); choose a folder you can write to')
+
+@contextmanager
+def output_dir_lock(output_dir):
+    "Hold the exclusive lock of `output_dir` (created if missing) in the block, or raise `OutputDirInUse`."
+    d = Path(output_dir)
+    created = not d.exists()
+    try: d.mkdir(parents=True, exist_ok=True)
+    except FileExistsError: raise FileExistsError(f'output_dir {d} is a file, not a folder') from None
+    except OSError as e: raise _unwritable(d, e) from None
+    key, me = str(d.resolve()), threading.get_ident()
+    if fcntl is None or _HELD.get(key, (None, None))[1] == me: yield d; return
+    try: fd = _acquire(d/LOCK)
+    except OutputDirInUse: raise
+    except OSError as e: raise _unwritable(d, e) from None
+    _HELD[key] = (fd, me)
+    try: yield d
+    finally:
+        del _HELD[key]
+        try: os.unlink(d/LOCK)
+        except OSError: pass
+        os.close(fd)
+        if created and not any(d.iterdir()): d.rmdir()  # a run that failed early leaves no empty folder
+
+# %% ../nbs/04_trainer.ipynb #8dc5e054
+def output_dir_problem(output_dir) -> str|None:
+    "Why a run cannot write into `output_dir` (a refused place, a file in the way, no write access), or None."
+    if (why := refused_output_dir(output_dir)): return f'output_dir {why}'
+    d = Path(output_dir).absolute()
+    p = next(p for p in [d, *d.parents] if p.exists())  # the folder, or the nearest one that will hold it
+    if not p.is_dir(): return f'cannot use output_dir {output_dir}: {p} is a file, not a folder'
+    if not os.access(p, os.W_OK | os.X_OK):
+        return f'cannot write to output_dir {output_dir}: {p} is read-only; choose a folder you can write to'
+
+# %% ../nbs/04_trainer.ipynb #60e31b7d
+RESUME_FREE = {'trust_remote_code', 'use_unsloth', 'flash_attn', 'bf16', 'fp16', 'gradient_checkpointing',
+               'eval_dataset', 'preprocessing_num_workers', 'on_bad_rows', 'output_dir',
+               'overwrite_output_dir',
+               'per_device_eval_batch_size', 'num_train_epochs', 'max_steps', 'logging_steps', 'save_steps',
+               'save_minutes', 'save_total_limit', 'eval_steps', 'resume', 'time_budget_minutes', 'report_to',
+               'deepspeed'}  # the keys that may change between a run and its resume
+
+def resume_changes(checkpoint, cfg:Config) -> dict:
+    "`{key: (saved, now)}` where `cfg` differs from the config saved in `checkpoint` (`RESUME_FREE` aside)."
+    try: old = yaml.safe_load((Path(checkpoint)/'llmft_config.yaml').read_text(encoding='utf-8')) or {}
+    except (OSError, yaml.YAMLError): return {}
+    keys = config_keys()
+    return {k: (old[k], v) for k, v in asdict(cfg).items()
+            if k in old and k not in RESUME_FREE and keys[k].metadata['group'] != 'export' and old[k] != v}
+
+# %% ../nbs/04_trainer.ipynb #28d91193
+def _is_main_process() -> bool: return os.environ.get('RANK', '0') == '0'  # torchrun and accelerate set RANK
+
+def _starts_fresh(cfg:Config) -> bool:
+    "Whether `cfg` ignores its folder's checkpoints: `resume: false`, or overwrite unless `resume: true`."
+    return cfg.resume == 'false' or (cfg.overwrite_output_dir and cfg.resume != 'true')
+
+def _names(names, n:int=4) -> str:
+    return ', '.join(names[:n]) + (f' and {len(names) - n} more' if len(names) > n else '')
+
+def _check_place(out:Path):
+    if (why := refused_output_dir(out)): raise ValueError(f'output_dir {why}')
+    if (why := output_dir_problem(out)): raise PermissionError(why)
+
+def check_output_dir(cfg:Config) -> Path|None:
+    "Check `cfg.output_dir` before a run; return the checkpoint it resumes from (None: it starts at step 0)."
     out = Path(cfg.output_dir)
-    if (out/RESULTS).is_file():
-        if not cfg.overwrite_output_dir:
-            raise FileExistsError(f'{out} already holds a completed run ({RESULTS}); set overwrite_output_dir: true to replace it, '
-                                  'or choose another output_dir')
-        shutil.rmtree(out)
-    ck = last_checkpoint(out) if cfg.resume != 'false' else None
+    _check_place(out)
+    if (clash := foreign_outputs(out)):
+        raise FileExistsError(f'{out} holds {_names(clash)}, which llmft did not write and a run would '
+                              "replace (another program's run, or your own files); move them away or choose "
+                              'another output_dir')
+    if (out/RESULTS).is_file() and not cfg.overwrite_output_dir:
+        raise FileExistsError(f'{out} already holds a completed run ({RESULTS}); set '
+                              'overwrite_output_dir: true to replace it, or choose another output_dir')
+    if _starts_fresh(cfg): return None
+    ck = last_checkpoint(out)
     if cfg.resume == 'true' and ck is None:
         raise FileNotFoundError(f'resume: true, but {out} holds no complete checkpoint to resume from')
+    if ck is not None and (diff := resume_changes(ck, cfg)):
+        what = ', '.join(f'{k} (was {a!r}, now {b!r})' for k, (a, b) in diff.items())
+        raise ValueError(f'{ck} was saved by a run with other settings: {what}. To resume it, set them back; '
+                         f'to start over in {out}, set resume: false (its checkpoints are replaced); '
+                         'or choose another output_dir')
+    return ck
+
+def holds_output_dir(f):
+    "Decorate `f(cfg, ...)` to run holding the lock of `cfg.output_dir`, after `check_output_dir`."
+    @functools.wraps(f)
+    def _f(cfg, *args, **kwargs):
+        _check_place(Path(cfg.output_dir))
+        with output_dir_lock(cfg.output_dir) if _is_main_process() else nullcontext():
+            check_output_dir(cfg)
+            _pause_point('start')
+            return f(cfg, *args, **kwargs)
+    return _f
+
+# %% ../nbs/04_trainer.ipynb #b6ffef02
+def _remove_own_outputs(out:Path):
+    "Delete what earlier llmft runs wrote in `out` (outputs, checkpoints, staging), and nothing else."
+    shutil.rmtree(out/PARTIAL, ignore_errors=True)
+    (trash := out/PARTIAL/'old').mkdir(parents=True)
+    for n in sorted(llmft_names(out) - {LOCK, MANIFEST, PARTIAL}):  # moved out at once, so never seen half-deleted
+        if (out/n).exists() or (out/n).is_symlink(): os.rename(out/n, trash/n)
+    shutil.rmtree(out/PARTIAL)
+    _record_outputs(out, [], replace=True)
+
+def _prepare_output_dir(cfg:Config) -> Path|None:
+    "Check `output_dir`; return the checkpoint to resume from. From step 0, first clear llmft's old files."
+    ck, out = check_output_dir(cfg), Path(cfg.output_dir)
+    if _is_main_process():
+        if ck is None: _remove_own_outputs(out)
+        shutil.rmtree(out/PARTIAL, ignore_errors=True)  # what a killed run was writing
+        # HF's TensorBoard logs go to output_dir/runs: llmft's when this run creates that folder
+        tb = ['runs'] if 'tensorboard' in cfg.report_to and not (out/'runs').exists() else []
+        _record_outputs(out, ['trainer_log.jsonl', *tb])
     return ck
 
 def _peak_memory_mb() -> float:
@@ -233,15 +448,77 @@ def _plot_loss(history:list, path:Path):
     ax.set_xlabel('step'); ax.set_ylabel('training loss'); ax.grid(alpha=0.3)
     fig.tight_layout(); fig.savefig(path, dpi=100); plt.close(fig)
 
+# %% ../nbs/04_trainer.ipynb #e96dc173
+class _AtEnd(Exception): "The checkpoint resumed from is already at the run's last step."
+
+class _EndCheck(TrainerCallback):
+    "Stop `Trainer.train` before its first step when the checkpoint it resumed is already at `max_steps`."
+    def on_train_begin(self, args, state, control, **kwargs):
+        if 0 < state.max_steps <= state.global_step: raise _AtEnd()
+
+def _run_loss(history:list, session_loss:float, steps:int, ck_steps:int) -> float:
+    "Mean loss per step of a whole run resumed at `ck_steps` (HF divides this session's sum by all `steps`)."
+    done = prev = 0.0
+    for h in history:
+        if 'loss' in h and h['step'] <= ck_steps: prev += h['loss'] * (h['step'] - done); done = h['step']
+    session = session_loss * steps  # the sum of this session's step losses
+    if not done: return session / max(steps - ck_steps, 1)
+    return (prev / done * ck_steps + session) / steps  # steps before ck never logged count at the logged mean
+
+def _tidy_staging(out:Path):
+    "Remove `out`'s staging folder when nothing is left in it."
+    if (out/PARTIAL).is_dir() and not any((out/PARTIAL).iterdir()): (out/PARTIAL).rmdir()
+
+def _fit(trainer, ck:Path|None, out:Path) -> TrainOutput:
+    "`trainer.train()`, resumed from `ck`; when `ck` is already at the last step, load it and train nothing."
+    trainer.callback_handler.callbacks.insert(0, _EndCheck())  # first: no other callback has started anything
+    try:
+        with disk_full_guard(out, 'the run'):
+            try: res = trainer.train(resume_from_checkpoint=str(ck) if ck else None)
+            except _AtEnd: trainer.is_in_train, res = False, TrainOutput(trainer.state.global_step, 0.0, {})
+    finally: _tidy_staging(out)
+    if ck is None: return res
+    ck_steps = int(ck.name.split('-')[1])
+    loss = _run_loss(trainer.state.log_history, res.training_loss, res.global_step, ck_steps)
+    return res._replace(training_loss=loss)
+
+# %% ../nbs/04_trainer.ipynb #0dddab0d
+def _promote(stage:Path, out:Path):
+    "Move the finished outputs in `stage` into `out` (recorded in its manifest first), results last."
+    names = sorted((p.name for p in stage.iterdir()), key=lambda n: (n == RESULTS, n))
+    own = llmft_names(out)
+    if (clash := [n for n in names if n not in own and (out/n).exists()]):
+        raise FileExistsError(f'{out} holds {_names(clash)}, which llmft did not write; '
+                              f'the finished outputs are in {stage}')
+    _record_outputs(out, names)
+    (out/RESULTS).unlink(missing_ok=True)  # a folder being replaced never looks complete
+    for n in names:
+        if n == RESULTS: _pause_point('final-move')
+        dst = out/n
+        if dst.is_dir() and not dst.is_symlink(): shutil.rmtree(dst)
+        elif dst.exists() and (stage/n).is_dir(): dst.unlink()
+        os.replace(stage/n, dst)
+    shutil.rmtree(out/PARTIAL, ignore_errors=True)
+
 def _write_outputs(trainer, cfg, out:Path, metrics:dict):
-    "Model, tokenizer, config, state, plot, then train_results.json last (the completion marker)."
-    trainer.save_model(str(out))  # a PEFT model saves its adapter only
-    if trainer.processing_class is not None: trainer.processing_class.save_pretrained(str(out))
-    save_config(cfg, out/'llmft_config.yaml')
-    trainer.state.save_to_json(str(out/'trainer_state.json'))
-    _plot_loss(trainer.state.log_history, out/'training_loss.png')
-    tmp = out/f'.{RESULTS}.tmp'
-    tmp.write_text(json.dumps(metrics, indent=2)); os.replace(tmp, out/RESULTS)
+    "Model, tokenizer, config, state, plot and results, written into a staging folder, then moved into `out`."
+    stage = out/PARTIAL/'final'
+    shutil.rmtree(stage, ignore_errors=True); stage.mkdir(parents=True)
+    try:
+        with disk_full_guard(out, 'the final outputs'):
+            trainer.save_model(str(stage))  # a PEFT model saves its adapter only
+            _pause_point('final-save')
+            if trainer.processing_class is not None: trainer.processing_class.save_pretrained(str(stage))
+            save_config(cfg, stage/'llmft_config.yaml')
+            trainer.state.save_to_json(str(stage/'trainer_state.json'))
+            _plot_loss(trainer.state.log_history, stage/'training_loss.png')
+            (stage/RESULTS).write_text(json.dumps(metrics, indent=2))
+    except BaseException as e:
+        shutil.rmtree(stage, ignore_errors=True); _tidy_staging(out)  # nothing half-written, space freed
+        if isinstance(e, KeyboardInterrupt) and not str(e):
+            raise KeyboardInterrupt('while writing the final outputs') from None
+        raise
+    _promote(stage, out)
 
 # %% ../nbs/04_trainer.ipynb #9c4b6bed
 def _lm_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collator, callbacks, hardware, optimizers=(None, None)):
@@ -262,6 +539,7 @@ def stage_trainer(stage:str):
     return STAGES[stage]
 
 # %% ../nbs/04_trainer.ipynb #bddd1192
+@holds_output_dir
 def train(cfg:Config, model, tokenizer, train_dataset, eval_dataset=None, data_collator=None, callbacks=(),
           on_log=(), hardware=None, optimizer=None, guard:RunGuard|None=None) -> TrainResult:
     "Train `model` on `train_dataset` as `cfg` says (with `optimizer` if given); resume from the last checkpoint; write the output folder."
@@ -271,9 +549,10 @@ def train(cfg:Config, model, tokenizer, train_dataset, eval_dataset=None, data_c
     cbs = [*callbacks, JsonlLogger(out/'trainer_log.jsonl', on_log), guard]  # guard last: it sees this step's signals
     trainer = stage_trainer(cfg.stage)(cfg, model, tokenizer, train_dataset, eval_dataset, data_collator, cbs, hardware,
                                        optimizers=(optimizer, None))
+    trainer.run_config = cfg  # saved into each checkpoint
     if ck is not None and trainer.is_world_process_zero(): print(f'Resuming from {ck}', file=sys.stderr)
     t0 = time.perf_counter()
-    res = trainer.train(resume_from_checkpoint=str(ck) if ck else None)
+    res = _fit(trainer, ck, out)
     runtime = time.perf_counter() - t0
     history = trainer.state.log_history
     if guard.stop_reason is not None:
