@@ -28,12 +28,12 @@ def tiny(tmp_path_factory): return str(tiny_model_dir(tmp_path_factory.mktemp('m
 
 class Stop(Exception): pass
 
-def loaded_with(monkeypatch, cfg):
+def loaded_with(monkeypatch, cfg, trainable=True):
     "What `load_model(cfg)` passes to `from_pretrained` (on the faked GPU; the load itself is stopped there)."
     calls = []
     def record(src, **kw): calls.append(kw); raise Stop
     monkeypatch.setattr(transformers.AutoModelForCausalLM, 'from_pretrained', record)
-    with pytest.raises(Stop): load_model(cfg)
+    with pytest.raises(Stop): load_model(cfg, trainable=trainable)
     return calls[0]
 
 @pytest.mark.parametrize('gpu', GPUS)
@@ -114,3 +114,16 @@ def test_processes(monkeypatch, gpu):
     with fake_cuda(gpu): assert decide(cfg, purpose='generate').processes.count == 1
     monkeypatch.setenv('WORLD_SIZE', '2')
     with fake_cuda(gpu): assert (decide(cfg).processes.count, decide(cfg).one_gpu) == (2, False)
+
+@pytest.mark.parametrize('gpu', GPUS)
+def test_generation_loads_on_the_gpu(monkeypatch, tiny, gpu):
+    "chat, predict, eval, the API and export load on GPU 0 in the GPU's precision (never fp32 on the CPU); a CPU keeps fp32."
+    want = DTYPES['bf16' if NATIVE_BF16[gpu] else 'fp16']
+    for bits in (None, 4):
+        cfg = make_config(model_name_or_path=tiny, quantization_bit=bits)
+        with fake_cuda(gpu):
+            kw = loaded_with(monkeypatch, cfg, trainable=False)
+        assert (kw['dtype'], kw['device_map']) == (want, {'': 0})
+        if bits: assert kw['quantization_config'].bnb_4bit_compute_dtype == want
+    kw = loaded_with(monkeypatch, make_config(model_name_or_path=tiny), trainable=False)  # this CPU
+    assert kw['dtype'] == torch.float32 and 'device_map' not in kw
