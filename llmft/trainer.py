@@ -21,9 +21,9 @@ try: import fcntl
 except ImportError: fcntl = None  # Windows: output folders are not locked
 
 # %% auto #0
-__all__ = ['PARTIAL', 'RESULTS', 'LOCK', 'MANIFEST', 'OUTPUT_NAMES', 'RESUME_FREE', 'STAGES', 'causal_lm_loss', 'last_checkpoint',
-           'DiskFullError', 'disk_full_guard', 'SeededLengthGroupedSampler', 'LlmftTrainerMixin', 'LlmftTrainer',
-           'RunGuard', 'JsonlLogger', 'training_args', 'TrainResult', 'llmft_names', 'foreign_outputs',
+__all__ = ['PARTIAL', 'PAIR_MASKS', 'RESULTS', 'LOCK', 'MANIFEST', 'OUTPUT_NAMES', 'RESUME_FREE', 'STAGES', 'causal_lm_loss',
+           'last_checkpoint', 'DiskFullError', 'disk_full_guard', 'SeededLengthGroupedSampler', 'LlmftTrainerMixin',
+           'LlmftTrainer', 'RunGuard', 'JsonlLogger', 'training_args', 'TrainResult', 'llmft_names', 'foreign_outputs',
            'OutputDirInUse', 'output_dir_lock', 'output_dir_problem', 'resume_changes', 'check_output_dir',
            'holds_output_dir', 'register_stage', 'stage_trainer', 'train', 'example_config']
 
@@ -159,6 +159,21 @@ class LlmftTrainer(LlmftTrainerMixin, Trainer):
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         loss, out = causal_lm_loss(model, inputs, num_items_in_batch)
         return (loss, out) if return_outputs else loss
+
+# %% ../nbs/04_trainer.ipynb #7c0a1e51
+from fastcore.basics import patch
+
+PAIR_MASKS = ('chosen_attention_mask', 'rejected_attention_mask')
+# ^ what TRL's ORPO and CPO/SimPO batches train on (prompt + answer each); they hold no `input_ids`
+
+@patch
+def _track_num_input_tokens(self:LlmftTrainerMixin, inputs):
+    "Count a batch's real tokens, preference batches too (transformers counts batches with `input_ids` only)."
+    masks = [inputs[k] for k in PAIR_MASKS if 'input_ids' not in inputs and torch.is_tensor(inputs.get(k))]
+    if not masks or self.args.include_num_input_tokens_seen == 'no':
+        return super(LlmftTrainerMixin, self)._track_num_input_tokens(inputs)
+    n = torch.as_tensor(sum(int(m.sum()) for m in masks), device=self.args.device, dtype=torch.int64)
+    self.state.num_input_tokens_seen += self.accelerator.gather(n).sum().item()
 
 # %% ../nbs/04_trainer.ipynb #6cb6e354
 class RunGuard(TrainerCallback):
