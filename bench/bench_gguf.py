@@ -91,7 +91,7 @@ def main():
     fams = args.families.split(',') if args.families else list(TINY_FAMILIES)
     cases = [(f, *tiny_gguf_model(f), PROMPTS) for f in fams]
     if not args.no_smollm:
-        from llmft.catalog import load_pretrained
+        from llmft.model import load_pretrained
         m, t = load_pretrained('smollm2-135m-instruct')
         cases.append(('smollm2-135m', m.eval(), t, REAL_PROMPTS))
     rows = []

@@ -48,8 +48,9 @@ def run_trl(mode, out):
     from datasets import Dataset
     from peft import LoraConfig
     from trl import SFTConfig, SFTTrainer
-    from llmft.catalog import load_pretrained
+    from llmft.model import load_pretrained
     model, tok = load_pretrained()
+    tok.padding_side = 'right'  # loaded to generate (left); SFT pads on the right
     rows = conversations()
     kw = dict(output_dir=out, per_device_train_batch_size=BATCH, num_train_epochs=1, learning_rate=LR, save_strategy='no',
               use_cpu=True, report_to=[], logging_steps=1, seed=SEED, disable_tqdm=True)
@@ -72,7 +73,7 @@ def run_llmft(out):
                f'learning_rate={LR}', 'lr_scheduler_type=linear', 'logging_steps=1', 'save_steps=100000', f'seed={SEED}', 'cutoff_len=1024'])
     assert rc == 0, f'llmft train exited {rc}'
     m = json.loads((Path(out)/'run'/'train_results.json').read_text())
-    from llmft.catalog import load_pretrained
+    from llmft.model import load_pretrained
     model, tok = load_pretrained()
     return dict(runtime=m['train_runtime'], tokens=_real_tokens(tok, conversations()), final_loss=m['final_loss'],
                 params=sum(p.numel() for p in model.parameters()), version='llmft')

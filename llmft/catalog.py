@@ -10,9 +10,9 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['KNOWN_MODELS', 'DEFAULT_MODEL', 'BUNDLED_GGUF', 'ModelInfo', 'llmft_home', 'write_atomic_dir', 'fix_special_tokens',
-           'convert_gguf', 'bundled_gguf', 'bundled_model_path', 'ModelRef', 'resolve_model', 'model_path',
-           'load_pretrained', 'hub_offline']
+__all__ = ['KNOWN_MODELS', 'DEFAULT_MODEL', 'BUNDLED_GGUF', 'ModelInfo', 'llmft_home', 'write_atomic_dir',
+           'fix_tokenizer_specials', 'fix_special_tokens', 'convert_gguf', 'bundled_gguf', 'bundled_model_path',
+           'ModelRef', 'resolve_model', 'model_path', 'hub_offline']
 
 # %% ../nbs/01_catalog.ipynb #f861bc08
 @dataclass
@@ -60,21 +60,25 @@ def write_atomic_dir(dest, write) -> Path:
     return dest
 
 # %% ../nbs/01_catalog.ipynb #cb75cf51
-def fix_special_tokens(tok, model):
-    "Make the tokenizer's EOS a token the model stops at (keeping every stop id it has), and give it a pad token that is not EOS."
-    gc = model.generation_config
-    stops = [i for i in (gc.eos_token_id if isinstance(gc.eos_token_id, list) else [gc.eos_token_id]) if i is not None]
+def fix_tokenizer_specials(tok, generation_config) -> list[int]:
+    "Make `tok`'s EOS a token generation stops at and give it a pad token that is not EOS; the stop ids, EOS included."
+    eos = getattr(generation_config, 'eos_token_id', None)
+    stops = [i for i in (eos if isinstance(eos, list) else [eos]) if i is not None]
     if stops and tok.eos_token_id not in stops: tok.eos_token = tok.convert_ids_to_tokens(stops[0])
     if tok.pad_token_id is None or tok.pad_token_id == tok.eos_token_id:
         cand = [t for t in (tok.unk_token, '<|endoftext|>', '<pad>', '<|finetune_right_pad_id|>', '<|reserved_special_token_0|>')
                 if t is not None and t in tok.get_vocab() and tok.convert_tokens_to_ids(t) != tok.eos_token_id]
         if cand: tok.pad_token = cand[0]
-        else:
-            tok.add_special_tokens({'pad_token': '<|pad|>'})
-            if len(tok) > model.get_input_embeddings().weight.shape[0]: model.resize_token_embeddings(len(tok))
-    stops = stops if tok.eos_token_id in stops else [tok.eos_token_id, *stops]
-    model.config.pad_token_id = gc.pad_token_id = tok.pad_token_id
-    model.config.eos_token_id = gc.eos_token_id = stops if len(stops) > 1 else stops[0]
+        else: tok.add_special_tokens({'pad_token': '<|pad|>'})
+    return stops if tok.eos_token_id in stops else [tok.eos_token_id, *stops]
+
+def fix_special_tokens(tok, model):
+    "Make the tokenizer's EOS a token the model stops at (keeping every stop id it has), and give it a pad token that is not EOS."
+    gc = getattr(model, 'generation_config', None)  # None for models that do not generate (a reward model)
+    stops = fix_tokenizer_specials(tok, gc if gc is not None else model.config)
+    if len(tok) > model.get_input_embeddings().weight.shape[0]: model.resize_token_embeddings(len(tok))
+    model.config.pad_token_id, model.config.eos_token_id = tok.pad_token_id, stops if len(stops) > 1 else stops[0]
+    if gc is not None: gc.pad_token_id, gc.eos_token_id = model.config.pad_token_id, model.config.eos_token_id
 
 # %% ../nbs/01_catalog.ipynb #011b6451
 def convert_gguf(gguf_path, dest, dtype='float32') -> Path:
@@ -152,23 +156,6 @@ def model_path(name_or_path:str) -> str:
         if not (dest/'config.json').is_file(): convert_gguf(g, dest)
         return str(dest)
     return ref.source
-
-# %% ../nbs/01_catalog.ipynb #71bb8e5e
-def load_pretrained(name_or_path:str=DEFAULT_MODEL, dtype='float32', trust_remote_code:bool=False):
-    "Load `(model, tokenizer)` for a known name, folder, GGUF file or hub id, in `dtype`."
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-    src = model_path(name_or_path)
-    try:
-        tok = AutoTokenizer.from_pretrained(src, trust_remote_code=trust_remote_code)
-        model = AutoModelForCausalLM.from_pretrained(src, dtype=getattr(torch, dtype), trust_remote_code=trust_remote_code)
-    except OSError as e:
-        if Path(src).exists(): raise
-        from huggingface_hub import is_offline_mode
-        why = 'offline mode is on (HF_HUB_OFFLINE)' if is_offline_mode() else 'it does not exist, is gated, or there is no network'
-        raise OSError(f"could not load '{src}' from the Hugging Face hub: {why}. Use a local folder, a .gguf file, "
-                      f"or the bundled '{DEFAULT_MODEL}'. ({type(e).__name__}: {str(e).splitlines()[0]})") from None
-    return model, tok
 
 # %% ../nbs/01_catalog.ipynb #6513b1e5
 @contextmanager

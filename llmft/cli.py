@@ -4,13 +4,13 @@
 
 # %% ../nbs/08_cli.ipynb #85073471
 from __future__ import annotations
-import argparse, os, pickle, re, sys, time
+import argparse, importlib.util, os, pickle, re, sys, time
 from dataclasses import asdict, replace
 from pathlib import Path
 from .config import (ConfigError, ConfigIssue, LF_DEFAULTS, config_keys, config_errors, lf_differences, make_config,
                           parse_overrides, read_yaml)
 from .catalog import KNOWN_MODELS, DEFAULT_MODEL, llmft_home, resolve_model
-from .hardware import detect_hardware
+from .hardware import detect_hardware, persona, persona_key
 
 # %% auto #0
 __all__ = ['CHAT_HELP', 'config_from_args', 'cmd_models', 'cmd_check', 'cmd_doctor', 'cmd_demo', 'cmd_train', 'cmd_chat',
@@ -46,9 +46,9 @@ def cmd_models(args) -> int:
     return 0
 
 # %% ../nbs/08_cli.ipynb #977df77c
-def _summary(cfg, hw) -> list[str]:
+def _summary(cfg, hw, dec=None) -> list[str]:
     ref = resolve_model(cfg.model_name_or_path)
-    prec = 'bf16' if cfg.bf16 else 'fp16' if cfg.fp16 else hw.precision
+    prec = dec.precision if dec is not None else 'not decided (see the problems above)'
     method = cfg.finetuning_type + (f' r{cfg.lora_rank} alpha {cfg.lora_alpha or 2*cfg.lora_rank} on {cfg.lora_target}'
                                     if cfg.finetuning_type == 'lora' else '')
     if cfg.quantization_bit: method = f'q{method} ({cfg.quantization_bit}-bit base)'
@@ -60,8 +60,18 @@ def _summary(cfg, hw) -> list[str]:
             f'data:      {cfg.dataset or "(no dataset set)"} from {cfg.dataset_dir}, cutoff_len {cfg.cutoff_len}',
             f'output:    {cfg.output_dir}']
 
+def _check_hardware(gpu):
+    "The hardware `llmft check` plans for: GPU persona `gpu` (or 'cpu'), else this machine; and the GPU the memory plan lists."
+    if gpu is None: return detect_hardware(), None
+    try: return detect_hardware(), float(gpu)  # a size in GB: the memory plan only
+    except ValueError: pass
+    if str(gpu).strip().lower() == 'cpu': return persona('cpu'), None
+    return persona(gpu, unsloth=importlib.util.find_spec('unsloth') is not None), persona_key(gpu)
+
 def cmd_check(args) -> int:
-    "Validate a config (and its model reference) against this machine; exit 1 listing every problem."
+    "Validate a config (and its model reference) against this machine or `--gpu NAME`; show what the run will do; exit 1 listing every problem."
+    from llmft.memory import memory_report
+    from llmft.model import decide, load_model_config
     if args.keys:
         for f in config_keys().values():
             print(f"{f.name:30} {f.metadata['group']:7} default {f.default!r:24} {f.metadata['help']}")
@@ -69,34 +79,42 @@ def cmd_check(args) -> int:
               "LLaMA-Factory's keys (see llmft.config.LF_KEYS).")
         for k, (lf, why) in LF_DEFAULTS.items(): print(f'  llmft {k} default differs from LF ({lf!r}): {why}')
         return 0
-    hw = detect_hardware()
+    try: hw, gpu = _check_hardware(args.gpu)
+    except ValueError as e: print(f'llmft check: --gpu: {e}', file=sys.stderr); return 1
     from llmft.trainer import output_dir_problem
     try:
         cfg = config_from_args(args, hw)
         if (why := output_dir_problem(cfg.output_dir)): raise ConfigError([ConfigIssue('output_dir', why)])
     except ConfigError as e: _print_errors('check', e); return 1
     except FileNotFoundError as e: print(f'llmft check: {e}', file=sys.stderr); return 1
+    mc = None
+    try: mc = load_model_config(cfg)
+    except (OSError, ValueError) as e: print(f'Model config: not available ({e})', file=sys.stderr)
+    try: dec = decide(cfg, hw, mc)
+    except (ConfigError, ImportError) as e:
+        if isinstance(e, ConfigError): _print_errors('check', e)
+        else: print(f'llmft check: {e}', file=sys.stderr)
+        return 1
     print(f"config OK{f' ({args.config})' if args.config else ''}")
-    for line in _summary(cfg, hw): print('  ' + line)
+    for line in _summary(cfg, hw, dec): print('  ' + line)
     if cfg.trainer_args: print('  trainer:   ' + ', '.join(f'{k}={v!r}' for k, v in cfg.trainer_args.items()))
     raw = {**(read_yaml(args.config) if args.config else {}), **parse_overrides(args.overrides)}
     if (diff := lf_differences(cfg, raw)): print('  vs LF:     ' + ', '.join(diff) + ' (llmft defaults; see `llmft check --keys`)')
-    from llmft.memory import memory_report
-    try: print(memory_report(cfg, hw, gpu=args.gpu))
-    except (OSError, ValueError) as e: print(f'Memory plan: not available ({e})')
+    if mc is not None: print(memory_report(cfg, hw, gpu=gpu, model_config=mc))
+    print(f"What the loader and trainer decide on {'this machine' if args.gpu is None else args.gpu}:")
+    for line in str(dec).splitlines(): print('  ' + line)
+    if dec.unsloth: print("  (the memory plan counts transformers + PEFT; Unsloth's offloaded checkpointing and fused loss need less)")
     if cfg.dataset: return _check_data(cfg)
     return 0
 
 def _check_data(cfg) -> int:
-    "Load and prepare the data of `cfg` with the model's tokenizer, and print the data report; 1 on bad data."
+    "Load and prepare the data of `cfg` with the tokenizer training uses, and print the data report; 1 on bad data."
     import datasets
-    from transformers import AutoTokenizer
     from llmft.data import DataError, data_report
-    from llmft.catalog import model_path
+    from llmft.model import load_tokenizer
     datasets.disable_progress_bars()
     try:
-        tok = AutoTokenizer.from_pretrained(model_path(cfg.model_name_or_path), trust_remote_code=cfg.trust_remote_code)
-        print(data_report(cfg, tok)); return 0
+        print(data_report(cfg, load_tokenizer(cfg))); return 0
     except (DataError, FileNotFoundError, ValueError) as e:
         print(f'llmft check: the data has problems:\n{e}', file=sys.stderr); return 1
 
@@ -119,9 +137,11 @@ def cmd_demo(args) -> int:
 
 def cmd_train(args) -> int:
     "Fine-tune as the config says (`llmft.finetune.finetune`): resumes from the last checkpoint; Ctrl-C saves one first."
+    if (cfg := _checked('train', args)) is None: return 1
+    from llmft.model import import_unsloth
+    import_unsloth(cfg)  # before transformers, PEFT and TRL, when this run trains through Unsloth
     from llmft.finetune import finetune
     from llmft.data import DataError
-    if (cfg := _checked('train', args)) is None: return 1
     try: r = finetune(cfg)
     except KeyboardInterrupt as e: print(f'llmft train: {_interruption(cfg, e)}', file=sys.stderr); return 130
     except (DataError, OSError, ValueError) as e:
@@ -137,18 +157,20 @@ def _checked(cmd, args):
     except ConfigError as e: _print_errors(cmd, e)
     except FileNotFoundError as e: print(f'llmft {cmd}: {e}', file=sys.stderr)
 
-def _inference_model(cfg):
-    from llmft.inference import load_for_inference
-    return load_for_inference(cfg.model_name_or_path, cfg.adapter_name_or_path or (), cfg.quantization_bit,
-                              trust_remote_code=cfg.trust_remote_code)
+def _inference_model(cmd, cfg):
+    "`(model, tokenizer)` of `cfg` loaded to generate (on the GPU if there is one), or None after printing why not."
+    from llmft.model import load_model
+    try: loaded = load_model(cfg, detect_hardware(), trainable=False)
+    except (OSError, ValueError, ImportError) as e: print(f'llmft {cmd}: {e}', file=sys.stderr); return None
+    return loaded.model, loaded.tokenizer
 
 CHAT_HELP = 'commands: /clear (forget the conversation), /adapter NAME (switch adapter), /base (no adapter), /exit'
 
 def cmd_chat(args) -> int:
     "Chat in the terminal (history, /clear, /adapter, /exit), or answer one `--prompt`; replies stream as they are generated."
     from llmft.inference import chat
-    if (cfg := _checked('chat', args)) is None: return 1
-    model, tok = _inference_model(cfg)
+    if (cfg := _checked('chat', args)) is None or (mt := _inference_model('chat', cfg)) is None: return 1
+    model, tok = mt
     gen = dict(max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, top_p=cfg.top_p)
     if args.prompt: chat(model, tok, args.prompt, **gen); return 0
     adapters = list(getattr(model, 'peft_config', {}))
@@ -174,8 +196,8 @@ def cmd_chat(args) -> int:
 def cmd_api(args) -> int:
     "Serve the model with an OpenAI-compatible API on `api_host`:`api_port`."
     from llmft.api import ModelServer, serve
-    if (cfg := _checked('api', args)) is None: return 1
-    model, tok = _inference_model(cfg)
+    if (cfg := _checked('api', args)) is None or (mt := _inference_model('api', cfg)) is None: return 1
+    model, tok = mt
     name = Path(str(cfg.adapter_name_or_path or cfg.model_name_or_path).split(',')[0]).name
     server = ModelServer(model, tok, model_name=name, max_queue=cfg.api_max_queue, api_key=cfg.api_key,
                          default_max_tokens=cfg.max_new_tokens)
@@ -189,8 +211,8 @@ def _run_on_dataset(cmd, args, what:str, run) -> int:
     if (cfg := _checked(cmd, args)) is None: return 1
     if not cfg.dataset and cfg.eval_dataset: cfg = replace(cfg, dataset=cfg.eval_dataset)  # as LF's predict configs
     if not cfg.dataset: print(f'llmft {cmd}: set dataset or eval_dataset ({what})', file=sys.stderr); return 1
-    model, tok = _inference_model(cfg)
-    try: run(cfg, model, tok)
+    if (mt := _inference_model(cmd, cfg)) is None: return 1
+    try: run(cfg, *mt)
     except (DataError, FileNotFoundError, ValueError) as e: print(f'llmft {cmd}: {e}', file=sys.stderr); return 1
     return 0
 
@@ -325,7 +347,8 @@ def _parser():
     sub.add_parser('models', help='list known models (the bundled one works offline)')
     c = with_config(sub.add_parser('check', help='validate a config and show what the run will do'))
     c.add_argument('--keys', action='store_true', help='list every config key with its default and help')
-    c.add_argument('--gpu', help='plan memory for this GPU: T4, L4, A100-40GB, A100-80GB, H100 or a size in GB')
+    c.add_argument('--gpu', help='check the config and show the decisions for this GPU: T4, L4, A100-40GB, A100-80GB, H100, '
+                   '2xT4 or cpu (a size in GB plans the memory only)')
     d = sub.add_parser('demo', help='fine-tune the bundled model on the demo data and compare base and tuned answers')
     d.add_argument('--output-dir', default='outputs/demo', help='where the demo adapter is saved')
     with_config(sub.add_parser('train', help='fine-tune as the config says (resumes; Ctrl-C checkpoints)'))

@@ -13,8 +13,9 @@ from .templates import TOOL_FORMATS, check_template
 # %% auto #0
 __all__ = ['TRAINER_OWNED', 'LF_KEYS', 'LF_VALUES', 'LF_DEFAULTS', 'opt', 'ModelKeys', 'MethodKeys', 'DataKeys', 'TrainKeys',
            'ExportKeys', 'ServeKeys', 'Config', 'config_keys', 'coerce', 'ConfigIssue', 'ConfigError',
-           'trainer_arg_keys', 'ta_value', 'LFKey', 'known_keys', 'refused_output_dir', 'config_errors', 'make_config',
-           'lf_differences', 'parse_overrides', 'read_yaml', 'load_config', 'save_config']
+           'trainer_arg_keys', 'ta_value', 'LFKey', 'known_keys', 'refused_output_dir', 'config_errors',
+           'unsloth_unsupported', 'make_config', 'lf_differences', 'parse_overrides', 'read_yaml', 'load_config',
+           'save_config']
 
 # %% ../nbs/00_config.ipynb #e1f33abb
 def opt(default, help:str, group:str='train', choices=None, min=None, max=None, min_exclusive=False):
@@ -555,6 +556,21 @@ def config_errors(d:dict, hardware=None) -> list[ConfigIssue]:
     return errs
 
 # %% ../nbs/00_config.ipynb #4f1f6193
+def unsloth_unsupported(c:dict) -> list[tuple[str, str]]:
+    "What in config values `c` Unsloth's fast path would drop or get wrong, as `(key, why)` pairs."
+    out, ft = [], c['finetuning_type']
+    if ft not in ('lora', 'full'): out.append(('finetuning_type', f'finetuning_type {ft} (it trains LoRA or the full model)'))
+    for k, name in (('use_dora', 'DoRA'), ('pissa_init', 'PiSSA initialisation'), ('loftq_init', 'LoftQ initialisation')):
+        if c[k]: out.append((k, f'{name} ({k}: it would train plain LoRA)'))
+    if c['stage'] == 'rm': out.append(('stage', 'stage rm (a reward model needs a score head)'))
+    if c['packing'] and c['per_device_train_batch_size'] > 1:
+        out.append(('packing', 'packing with per_device_train_batch_size > 1 (it keeps packed examples apart only in '
+                               'batches of 1, so they would attend to each other)'))
+    if c['flash_attn'] in ('fa2', 'eager'): out.append(('flash_attn', f"flash_attn: {c['flash_attn']} (it picks its own attention)"))
+    if c['new_special_tokens']: out.append(('new_special_tokens', 'new_special_tokens (their embeddings would stay untrained)'))
+    if c['rope_scaling']: out.append(('rope_scaling', f"rope_scaling: {c['rope_scaling']} (it applies its own)"))
+    return out
+
 def _compat_errors(c:dict) -> list[ConfigIssue]:
     errs = []
     if c['quantization_bit'] is not None and c['finetuning_type'] != 'lora':
@@ -566,6 +582,16 @@ def _compat_errors(c:dict) -> list[ConfigIssue]:
     for k, name in (('use_galore', 'GaLore'), ('use_badam', 'BAdam')):
         if c[k] and c['finetuning_type'] not in ('full', 'freeze'):
             errs.append(ConfigIssue(k, f"{name} trains the model's own weights; use finetuning_type: full or freeze (finetuning_type is {c['finetuning_type']})"))
+    if c['pissa_init'] and c['quantization_bit'] is not None:
+        errs.append(ConfigIssue('pissa_init', 'PiSSA needs the full-precision weights to decompose (PEFT refuses quantized '
+                                'ones); drop quantization_bit, or use loftq_init for a quantized base'))
+    if c['loftq_init'] and c['quantization_bit'] != 4:
+        errs.append(ConfigIssue('loftq_init', 'LoftQ initialises LoRA to absorb the error of 4-bit weights: set quantization_bit: 4 '
+                                '(without it PEFT would change the base weights, which are not saved with the adapter)'))
+    if c['use_unsloth'] == 'true':
+        for k, why in unsloth_unsupported(c):
+            errs.append(ConfigIssue('use_unsloth', f'Unsloth cannot honour {why}; use use_unsloth: auto (which trains such '
+                                    f'runs with transformers + PEFT) or drop {k}'))
     bad = [m for m in str(c['metrics']).split(',') if m.strip() and m.strip() not in ('rouge', 'bleu', 'exact_match', 'perplexity', 'accuracy')]
     if bad: errs.append(ConfigIssue('metrics', f"unknown metric {', '.join(bad)}; choose from rouge, bleu, exact_match, perplexity, accuracy"))
     if c['interleave_probs'] and c['mix_strategy'] == 'concat':
@@ -584,8 +610,12 @@ def _compat_errors(c:dict) -> list[ConfigIssue]:
 
 def _hardware_errors(c:dict, hw) -> list[ConfigIssue]:
     errs, where = [], getattr(hw, 'name', None) or ('CUDA GPU' if hw.cuda else 'CPU')
+    cap = getattr(hw, 'capability', None)
+    no_bf16 = f'this machine ({where}) has no bf16 support' + (f' (native bf16 needs compute capability 8.0+, it is {cap[0]}.{cap[1]})' if cap else '')
     if c['bf16'] and not hw.bf16:
-        errs.append(ConfigIssue('bf16', f'this machine ({where}) has no bf16 support; set fp16: true on a GPU without bf16, or leave bf16 empty to choose automatically'))
+        errs.append(ConfigIssue('bf16', f'{no_bf16}; set fp16: true on a GPU without bf16, or leave bf16 empty to choose automatically'))
+    if c['pure_bf16'] and not hw.bf16:
+        errs.append(ConfigIssue('pure_bf16', f'{no_bf16}; drop pure_bf16 (the run then uses mixed precision)'))
     if c['fp16'] and not hw.cuda:
         errs.append(ConfigIssue('fp16', f'fp16 mixed precision needs a CUDA GPU and this machine has none ({where}); leave fp16 empty (fp32 on CPU)'))
     if c['use_unsloth'] == 'true' and not hw.cuda:

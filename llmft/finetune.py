@@ -9,6 +9,8 @@ from pathlib import Path
 import yaml
 from .config import Config
 from .hardware import detect_hardware
+from .model import load_model
+from .stages import register_stages
 from .trainer import RESULTS, TrainResult, check_output_dir, holds_output_dir, llmft_names, train
 
 # %% auto #0
@@ -19,37 +21,24 @@ __all__ = ['DEMO_CONFIG', 'IDENTITY_QUESTIONS', 'GENERAL_QUESTION', 'finetune', 
 @holds_output_dir
 def finetune(cfg:Config, callbacks=(), on_log=(), hardware=None, verbose:bool=True, guard=None) -> TrainResult:
     "Load the model, prepare the data and train, as `cfg` says; returns the `TrainResult` (see `llmft.trainer.train`)."
-    from llmft.model import load_model, make_optimizer
+    from llmft.model import make_optimizer
     from llmft.data import get_dataset
-    hw = hardware or detect_hardware()
-    if cfg.stage == 'rm': model, tok = load_reward_model(cfg)
-    else:
-        loaded = load_model(cfg, hw)
-        if verbose: print(loaded, file=sys.stderr)
-        model, tok = loaded.model, loaded.tokenizer
+    register_stages()
+    loaded = load_model(cfg, hardware or detect_hardware())  # the reward model too, for stage rm
+    if verbose: print(loaded, file=sys.stderr)
+    model, tok = loaded.model, loaded.tokenizer
     data = get_dataset(cfg, tok)
     if verbose: print(data.report, file=sys.stderr)
-    return train(cfg, model, tok, data.train, data.eval, data.collator, callbacks=callbacks,
-                 on_log=on_log, hardware=hw, optimizer=make_optimizer(cfg, model), guard=guard)
+    # the loader's decisions drive the trainer; the saved config records the precision the run used
+    return train(loaded.decisions.record(cfg), model, tok, data.train, data.eval, data.collator, callbacks=callbacks,
+                 on_log=on_log, hardware=loaded.decisions, optimizer=make_optimizer(cfg, model), guard=guard)
 
 # %% ../nbs/04b_finetune.ipynb #73b9f6a3
-def load_reward_model(cfg:Config):
-    "`(model, tokenizer)` for the `rm` stage: the base with a scalar score head, and a LoRA adapter when `finetuning_type` is lora."
-    import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-    from llmft.catalog import model_path
-    src = model_path(cfg.model_name_or_path)
-    tok = AutoTokenizer.from_pretrained(src, trust_remote_code=cfg.trust_remote_code)
-    if tok.pad_token_id is None: tok.pad_token = tok.eos_token
-    model = AutoModelForSequenceClassification.from_pretrained(src, num_labels=1, dtype=torch.float32, trust_remote_code=cfg.trust_remote_code)
-    model.config.pad_token_id = tok.pad_token_id
-    if cfg.finetuning_type == 'lora':
-        from peft import LoraConfig, get_peft_model
-        target = 'all-linear' if cfg.lora_target == 'all' else [t.strip() for t in cfg.lora_target.split(',')]
-        model = get_peft_model(model, LoraConfig(task_type='SEQ_CLS', r=cfg.lora_rank, lora_alpha=cfg.lora_alpha or 2 * cfg.lora_rank,
-                                                 lora_dropout=cfg.lora_dropout, target_modules=target, use_dora=cfg.use_dora,
-                                                 use_rslora=cfg.use_rslora))
-    return model, tok
+def load_reward_model(cfg:Config, hardware=None):
+    "`(model, tokenizer)` for the `rm` stage: the Model Loader's reward model (a scalar score head, the config's method)."
+    from dataclasses import replace
+    loaded = load_model(replace(cfg, stage='rm'), hardware)
+    return loaded.model, loaded.tokenizer
 
 # %% ../nbs/04b_finetune.ipynb #c09bfabe
 DEMO_CONFIG = dict(dataset='identity,demo_task', finetuning_type='lora', lora_rank=16, lora_alpha=32, learning_rate=1e-3,

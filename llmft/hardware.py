@@ -27,6 +27,7 @@ class Hardware:
     ram_gb:float              # total system memory
     capability:tuple|None=None  # CUDA compute capability (major, minor) of the weakest GPU
     flash_attn:bool=False     # the flash-attn package's CUDA extension imports
+    unsloth:bool=False        # the unsloth package is installed (found, not imported: that patches transformers)
 
     @property
     def precision(self) -> str:
@@ -49,18 +50,21 @@ def _flash_attn_imports() -> bool:
         return True
     except Exception: return False
 
+def _unsloth_installed() -> bool: return importlib.util.find_spec('unsloth') is not None
+
 def detect_hardware(cuda=None) -> Hardware:
     "Describe this machine from what `cuda` (default `torch.cuda`) reports: GPUs, native bf16, memory, CPU cores."
     import psutil
     if cuda is None: import torch; cuda = torch.cuda
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1
     ram = psutil.virtual_memory().total / 2**30
-    if not cuda.is_available(): return Hardware('cpu', 'CPU', False, False, 0, None, cpus, ram)
+    if not cuda.is_available():
+        return Hardware('cpu', 'CPU', False, False, 0, None, cpus, ram, unsloth=_unsloth_installed())
     props = [cuda.get_device_properties(i) for i in range(cuda.device_count())]
     weakest = min(props, key=lambda p: ((p.major, p.minor), p.total_memory))
     cap = (weakest.major, weakest.minor)
     return Hardware('cuda', weakest.name, True, cap >= (8, 0), len(props), min(p.total_memory for p in props) / 2**30,
-                    cpus, ram, cap, _flash_attn_imports())
+                    cpus, ram, cap, _flash_attn_imports(), _unsloth_installed())
 
 # %% ../nbs/01a_hardware.ipynb #7c18a329
 GPU_PERSONAS = {  # name: (device name as torch reports it, compute capability, memory in GiB, number of GPUs)
@@ -93,11 +97,12 @@ def persona_key(name:str) -> str:
     if key not in GPU_PERSONAS: raise ValueError(f"unknown GPU '{name}'; known: {', '.join(GPU_PERSONAS)}, cpu")
     return key
 
-def persona(name:str, flash_attn:bool=False, cpu_count:int=8, ram_gb:float=12.7) -> Hardware:
-    "The `Hardware` llmft detects on GPU `name` (or 'cpu'); `flash_attn` says whether flash-attn would be installed there."
-    if str(name).strip().lower() == 'cpu': return Hardware('cpu', 'CPU', False, False, 0, None, cpu_count, ram_gb)
+def persona(name:str, flash_attn:bool=False, unsloth:bool=False, cpu_count:int=8, ram_gb:float=12.7) -> Hardware:
+    "The `Hardware` llmft detects on GPU `name` (or 'cpu'), with flash-attn and unsloth installed there or not."
+    if str(name).strip().lower() == 'cpu':
+        return Hardware('cpu', 'CPU', False, False, 0, None, cpu_count, ram_gb, unsloth=unsloth)
     hw = detect_hardware(FakeCuda(name))
-    return replace(hw, cpu_count=cpu_count, ram_gb=ram_gb, flash_attn=flash_attn)
+    return replace(hw, cpu_count=cpu_count, ram_gb=ram_gb, flash_attn=flash_attn, unsloth=unsloth)
 
 # %% ../nbs/01a_hardware.ipynb #c25031e7
 @contextmanager

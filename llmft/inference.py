@@ -8,7 +8,7 @@ import sys, threading
 import torch
 
 # %% auto #0
-__all__ = ['as_messages', 'generate', 'stream', 'chat', 'load_adapters', 'load_for_inference']
+__all__ = ['as_messages', 'generate', 'stream', 'chat', 'load_for_inference']
 
 # %% ../nbs/05_inference.ipynb #ae43c36d
 def as_messages(prompt, system:str|None=None) -> list[dict]:
@@ -65,34 +65,17 @@ def chat(model, tokenizer, prompt, history:list|None=None, file=None, **kwargs) 
     return reply
 
 # %% ../nbs/05_inference.ipynb #ab88d61b
-def load_adapters(model, adapters):
-    "Wrap `model` with the PEFT adapters in the folders `adapters`, named after their folders; the first is active."
-    from peft import PeftModel
-    from pathlib import Path
-    paths = [Path(a.strip()) for a in adapters if str(a).strip()]
-    for p in paths:
-        if not (p/'adapter_config.json').is_file(): raise FileNotFoundError(f'{p} holds no adapter (adapter_config.json)')
-    model = PeftModel.from_pretrained(model, str(paths[0]), adapter_name=paths[0].name)
-    for p in paths[1:]: model.load_adapter(str(p), adapter_name=p.name)
-    model.set_adapter(paths[0].name)
-    return model
-
-def load_for_inference(base:str, adapters=(), quantization_bit:int|None=None, dequantize:bool=False, trust_remote_code:bool=False):
-    "`(model, tokenizer)` in eval mode: `base` (quantized if `quantization_bit`, dequantised if asked) with `adapters`."
-    from pathlib import Path
-    from transformers import AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig
-    from llmft.catalog import model_path, load_pretrained
-    adapters = [a for a in (adapters.split(',') if isinstance(adapters, str) else adapters or []) if str(a).strip()]
-    if quantization_bit:
-        src = model_path(base)
-        q = BitsAndBytesConfig(load_in_4bit=quantization_bit == 4, load_in_8bit=quantization_bit == 8,
-                               bnb_4bit_compute_dtype=torch.float32, bnb_4bit_quant_type='nf4')
-        model = AutoModelForCausalLM.from_pretrained(src, dtype=torch.float32, quantization_config=q, trust_remote_code=trust_remote_code)
-        if dequantize: model = model.dequantize(dtype=torch.float32)
-        tok = AutoTokenizer.from_pretrained(src, trust_remote_code=trust_remote_code)
-    else: model, tok = load_pretrained(base, trust_remote_code=trust_remote_code)
-    if adapters:
-        model = load_adapters(model, adapters)
-        first = Path(adapters[0].strip())
-        if (first/'tokenizer_config.json').is_file(): tok = AutoTokenizer.from_pretrained(first)
-    return model.eval(), tok
+def load_for_inference(base:str,                       # the base model: a known name, folder, GGUF file or hub id
+                       adapters=(),                    # adapter folders (a list, or one comma-separated string)
+                       quantization_bit:int|None=None, # load the base in 4 or 8 bits
+                       trust_remote_code:bool=False,
+                       hardware=None,                  # where it runs (detected when None)
+                      ):
+    "`(model, tokenizer)` ready to generate: `base` with `adapters` side by side, as the Model Loader places them."
+    from llmft.config import make_config
+    from llmft.model import load_model
+    adapters = [str(a).strip() for a in (adapters.split(',') if isinstance(adapters, str) else adapters or []) if str(a).strip()]
+    cfg = make_config(model_name_or_path=base, adapter_name_or_path=','.join(adapters) or None,
+                      quantization_bit=quantization_bit, trust_remote_code=trust_remote_code)
+    loaded = load_model(cfg, hardware, trainable=False)
+    return loaded.model, loaded.tokenizer

@@ -7,11 +7,11 @@ from __future__ import annotations
 import math, re
 from dataclasses import dataclass, asdict, replace
 from .config import Config, make_config
-from .hardware import Hardware, choose_precision, persona, persona_key
+from .hardware import GPU_PERSONAS, Hardware, choose_precision, persona, persona_key
 
 # %% auto #0
-__all__ = ['GB', 'GPUS', 'layer_linears', 'param_counts', 'MemoryEstimate', 'estimate_memory', 'gpu_memory', 'Plan', 'recommend',
-           'load_model_config', 'memory_report']
+__all__ = ['GB', 'GPUS', 'layer_linears', 'param_counts', 'MemoryEstimate', 'estimate_memory', 'gpu_memory', 'gpu_budget', 'Plan',
+           'recommend', 'memory_report']
 
 # %% ../nbs/03a_memory.ipynb #61b5de87
 def _dims(mc) -> dict:
@@ -76,16 +76,28 @@ def _precision(cfg:Config, hardware=None) -> str:
     if hardware is None: hardware = Hardware('cuda', 'GPU', True, True, 1, None, 1, 0.0)  # plan for a bf16 GPU by default
     return choose_precision(cfg, hardware)
 
+def _sequences(cfg:Config) -> tuple[int, int]:
+    "Sequences per example trained with gradients, and per example run without them (a reference or KL forward)."
+    # chosen + rejected; a reference
+    if cfg.stage == 'dpo': return 2, (2 if cfg.pref_loss in ('sigmoid', 'ipo') else 0)
+    if cfg.stage == 'rm': return 2, 0   # chosen + rejected through the score head
+    # the completion, and a KL batch (mismatched completions) without gradients
+    if cfg.stage == 'kto': return 1, 1
+    return 1, 0
+
 def estimate_memory(cfg:Config, model_config=None, gradient_checkpointing:bool|None=None, hardware=None) -> MemoryEstimate:
-    "Peak memory of training `cfg` on a GPU, from `model_config` (a `PretrainedConfig`; read from `cfg.model_name_or_path` when None)."
-    if model_config is None: model_config = load_model_config(cfg)
+    "Peak memory of training `cfg` on a GPU, from `model_config` (a `PretrainedConfig`: `llmft.model.load_model_config`)."
+    if model_config is None:
+        raise ValueError("estimate_memory needs the model's config: pass llmft.model.load_model_config(cfg)")
     d, pc, lin = _dims(model_config), param_counts(model_config), layer_linears(model_config)
     prec = _precision(cfg, hardware)
     half = prec != 'fp32'
     wb = 2 if half else 4                      # bytes of a frozen weight
     tb = 2 if prec == 'pure_bf16' else 4       # bytes of a trained parameter (fp32 under mixed precision)
     ob = _optim_bytes(cfg)
-    L, h, T = d['L'], d['h'], cfg.per_device_train_batch_size * cfg.cutoff_len
+    seqs, no_grad_seqs = _sequences(cfg)
+    B, S = cfg.per_device_train_batch_size*seqs, cfg.cutoff_len
+    L, h, T = d['L'], d['h'], B*S
     ft = cfg.finetuning_type
     # weights
     other = pc['total'] - pc['linear']
@@ -118,27 +130,33 @@ def estimate_memory(cfg:Config, model_config=None, gradient_checkpointing:bool|N
         block = pc['layer']
         grads, optim = block*4, block*(ob + (4 if half else 0))  # one block at a time, with an fp32 master copy
         trainable = 0
-    # activations (SDPA: no attention matrix is kept)
+    # activations (SDPA and FlashAttention keep no attention matrix; eager attention keeps one per layer)
     ab = 2 if half else 4
     per_token_layer = 6*h + (4 if d['gated'] else 2)*d['i'] + 2*d['kv']*d['hd']   # elements kept per token in one layer
     gc = cfg.gradient_checkpointing == 'true' if gradient_checkpointing is None else gradient_checkpointing
-    if ft in ('prefix_tuning', 'prompt_tuning', 'p_tuning'): T += cfg.per_device_train_batch_size*cfg.num_virtual_tokens
+    if ft in ('prefix_tuning', 'prompt_tuning', 'p_tuning'): T += B*cfg.num_virtual_tokens
     if gc: acts = T*h*ab*train_layers + T*per_token_layer*ab
     else: acts = T*per_token_layer*ab*train_layers
-    logits = T*d['V']*(ab + 4 + (4 if half else 0))  # logits, their fp32 upcast and its gradient
+    if cfg.flash_attn == 'eager': acts += B*d['nh']*S*S*ab*(1 if gc else train_layers)
+    # logits, their fp32 upcast and its gradient (a reward model's head has one output: none to speak of);
+    # a forward without gradients (DPO's reference, KTO's KL batch) adds its logits and their fp32 log-softmax
+    logits = 0 if cfg.stage == 'rm' else T*d['V']*(ab + 4 + (4 if half else 0))
+    logits += no_grad_seqs*cfg.per_device_train_batch_size*S*d['V']*(ab + 4)
     return MemoryEstimate(weights/GB, int(n_train), trainable/GB, grads/GB, optim/GB, acts/GB, logits/GB, gc, prec)
 
 # %% ../nbs/03a_memory.ipynb #a6c990a2
-GPUS = {'T4': 15.0, 'L4': 22.5, 'A100-40GB': 39.4, 'A100-80GB': 79.2, 'H100': 79.2}  # usable GiB
+# what torch reports, in GiB (a T4: 14.74)
+GPUS = {k: gb for k, (_, _, gb, n) in GPU_PERSONAS.items() if n == 1}
 
 def gpu_memory(gpu) -> float:
-    "Usable memory (GB) of a named GPU (`T4`, `L4`, `A100-40GB`, `A100-80GB`, `H100`) or a number of GB."
+    "Memory (GB) of one GPU of a persona (`T4`, `L4`, `A100-40GB`, `A100-80GB`, `H100`, `2xT4`), or a number of GB."
     if isinstance(gpu, (int, float)): return float(gpu)
-    key = re.sub(r'[\s_]+', '-', str(gpu).strip().upper()).replace('GB', 'GB')
-    if key in ('A100', 'A100-40'): key = 'A100-40GB'
-    if key in ('A100-80',): key = 'A100-80GB'
-    if key not in GPUS: raise ValueError(f"unknown GPU '{gpu}'; known: {', '.join(GPUS)} (or give its memory in GB)")
-    return GPUS[key]
+    try: return GPU_PERSONAS[persona_key(gpu)][2]
+    except ValueError: raise ValueError(f"unknown GPU '{gpu}'; known: {', '.join(GPU_PERSONAS)} (or give its memory in GB)") from None
+
+def gpu_budget(gpu_gb:float, headroom:float=0.9, overhead_gb:float=0.6) -> float:
+    "The memory (GB) a run may plan for on a GPU of `gpu_gb`: 90% of it, less the CUDA context and allocator slack."
+    return gpu_gb*headroom - overhead_gb
 
 @dataclass
 class Plan:
@@ -156,10 +174,9 @@ class Plan:
                 f'gradient_accumulation_steps={self.gradient_accumulation_steps}',
                 f'gradient_checkpointing={str(self.gradient_checkpointing).lower()}']
 
-def recommend(cfg:Config, gpu, model_config=None, headroom:float=0.9, overhead_gb:float=0.6) -> Plan|None:
+def recommend(cfg:Config, gpu, model_config, headroom:float=0.9, overhead_gb:float=0.6) -> Plan|None:
     "Settings of `cfg` that fit `gpu` (name or GB): its own method, then LoRA 16-bit, then QLoRA 4-bit; bigger batches first, each without checkpointing if possible; None if nothing fits."
-    if model_config is None: model_config = load_model_config(cfg)
-    budget = gpu_memory(gpu)*headroom - overhead_gb  # CUDA context and allocator slack
+    budget = gpu_budget(gpu_memory(gpu), headroom, overhead_gb)
     try: hw = persona(gpu)
     except ValueError: hw = Hardware('cuda', f'{gpu} GB GPU', True, True, 1, gpu_memory(gpu), 1, 0.0)
     eff = cfg.per_device_train_batch_size*cfg.gradient_accumulation_steps
@@ -175,15 +192,10 @@ def recommend(cfg:Config, gpu, model_config=None, headroom:float=0.9, overhead_g
     return None
 
 # %% ../nbs/03a_memory.ipynb #79c9fe08
-def load_model_config(cfg:Config):
-    "The `transformers` config of `cfg.model_name_or_path` (no weights are read)."
-    from transformers import AutoConfig
-    from llmft.catalog import model_path
-    return AutoConfig.from_pretrained(model_path(cfg.model_name_or_path), trust_remote_code=cfg.trust_remote_code)
-
 def memory_report(cfg:Config, hardware=None, gpu=None, model_config=None) -> str:
     "What `llmft check` prints: the memory estimate of `cfg`, and the settings that fit `gpu` (or this machine's GPU, or each known GPU)."
-    mc = model_config if model_config is not None else load_model_config(cfg)
+    mc = model_config
+    if mc is None: raise ValueError("memory_report needs the model's config: pass llmft.model.load_model_config(cfg)")
     pc = param_counts(mc)
     hw_gpu = hardware is not None and hardware.cuda
     est = estimate_memory(cfg, mc, hardware=hardware if hw_gpu else None)
@@ -197,5 +209,5 @@ def memory_report(cfg:Config, hardware=None, gpu=None, model_config=None) -> str
     for g in targets:
         name = f'{g:.0f} GB GPU' if isinstance(g, (int, float)) else g
         p = recommend(cfg, g, mc)
-        lines.append(f'  {name:>10}: ' + (f'{" ".join(p.overrides())}  (~{p.estimate.total_gb:.1f} GB of {gpu_memory(g):.0f})' if p else 'does not fit, even as QLoRA at batch 1; use a smaller model or shorter cutoff_len'))
+        lines.append(f'  {name:>10}: ' + (f'{" ".join(p.overrides())}  (~{p.estimate.total_gb:.1f} GB of {gpu_memory(g):.1f})' if p else 'does not fit, even as QLoRA at batch 1; use a smaller model or shorter cutoff_len'))
     return '\n'.join(lines)

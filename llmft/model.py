@@ -4,16 +4,76 @@
 
 # %% ../nbs/03_model.ipynb #dab34127
 from __future__ import annotations
-import importlib.util, math, os, shutil, tempfile
+import gc, importlib.util, json, math, os, sys, tempfile, warnings
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
-from .config import Config, ConfigError, ConfigIssue, make_config, config_errors
-from .catalog import DEFAULT_MODEL, model_path, resolve_model, write_atomic_dir, fix_special_tokens
-from .hardware import Hardware, detect_hardware, choose_precision, choose_attention, torch_dtype
+from .config import Config, ConfigError, ConfigIssue, make_config, config_errors, unsloth_unsupported
+from .catalog import DEFAULT_MODEL, model_path, resolve_model, write_atomic_dir, fix_special_tokens, fix_tokenizer_specials
+from .hardware import (Hardware, Processes, detect_hardware, choose_precision, choose_attention, fa2_problem, torch_dtype,
+                            plan_processes)
+from .memory import estimate_memory, gpu_budget
 
 # %% auto #0
-__all__ = ['check_prequantized', 'quantization_config', 'lora_targets', 'apply_freeze', 'lora_config', 'prompt_config',
-           'use_unsloth', 'LoadedModel', 'count_params', 'load_model', 'make_optimizer', 'save_model']
+__all__ = ['load_model_config', 'load_tokenizer', 'check_prequantized', 'quantization_config', 'lora_targets', 'apply_freeze',
+           'lora_config', 'prompt_config', 'unsloth_decision', 'use_unsloth', 'import_unsloth', 'Decisions',
+           'checkpointing_decision', 'decide', 'as_decisions', 'LoadedModel', 'count_params', 'chat_as_trained',
+           'load_model', 'load_adapters', 'load_pretrained', 'trained_config', 'load_trained', 'make_optimizer',
+           'save_model']
+
+# %% ../nbs/03_model.ipynb #a0c1d002
+def _hub_error(src, e) -> OSError:
+    from huggingface_hub import is_offline_mode
+    why = 'offline mode is on (HF_HUB_OFFLINE)' if is_offline_mode() else 'it does not exist, is gated, or there is no network'
+    return OSError(f"could not load '{src}' from the Hugging Face hub: {why}. Use a local folder, a .gguf file, "
+                   f"or the bundled '{DEFAULT_MODEL}'. ({type(e).__name__}: {str(e).splitlines()[0]})")
+
+def _check_remote_code(folder, name:str, trust:bool):
+    "Refuse a local `folder` whose file `name` (config.json, tokenizer_config.json) maps classes to code in it, unless trusted."
+    p = Path(str(folder))/name
+    if trust or not p.is_file(): return
+    try: auto = json.loads(p.read_text(encoding='utf-8')).get('auto_map')
+    except (OSError, ValueError, AttributeError): return
+    if auto:
+        what = ', '.join(auto) if isinstance(auto, dict) else 'auto_map'
+        raise ValueError(f'{p} asks to run code shipped in {folder} ({what}); llmft runs such code only with '
+                         'trust_remote_code: true. Set it only if you trust that folder.')
+
+def load_model_config(cfg:Config,                # the run config (model_name_or_path, trust_remote_code)
+                      source:str|None=None,      # a folder or hub id to read instead of cfg's model
+                     ):
+    "The `transformers` config of `cfg`'s model (or of `source`): no weights are read."
+    from transformers import AutoConfig
+    src = source or model_path(cfg.model_name_or_path)
+    _check_remote_code(src, 'config.json', cfg.trust_remote_code)
+    try: return AutoConfig.from_pretrained(src, trust_remote_code=cfg.trust_remote_code)
+    except OSError as e:
+        if Path(src).exists(): raise
+        raise _hub_error(src, e) from None
+
+# %% ../nbs/03_model.ipynb #a0c1d005
+def _tokenizer(cfg:Config, src:str, folder=None):
+    "The tokenizer of model `src` (or the one saved in `folder`) with its special tokens fixed and new ones added; and how many were added."
+    from transformers import AutoTokenizer, GenerationConfig
+    where = str(folder or src)
+    _check_remote_code(where, 'tokenizer_config.json', cfg.trust_remote_code)
+    try: tok = AutoTokenizer.from_pretrained(where, trust_remote_code=cfg.trust_remote_code)
+    except OSError as e:
+        if Path(where).exists(): raise
+        raise _hub_error(where, e) from None
+    try: gen = GenerationConfig.from_pretrained(src)
+    except OSError: gen = load_model_config(cfg, src)  # no generation_config.json: the model's config holds the ids
+    fix_tokenizer_specials(tok, gen)
+    new = [t.strip() for t in (cfg.new_special_tokens or '').split(',') if t.strip()]
+    added = tok.add_special_tokens({'additional_special_tokens': new}, replace_extra_special_tokens=False) if new else 0
+    return tok, added
+
+def load_tokenizer(cfg:Config,                 # the run config (model_name_or_path, trust_remote_code, new_special_tokens)
+                   padding_side:str='right',   # 'right' to train, 'left' to generate
+                  ):
+    "The tokenizer of `cfg`'s model as training sees it (special tokens fixed, new tokens added), without loading the model."
+    tok, _ = _tokenizer(cfg, model_path(cfg.model_name_or_path))
+    tok.padding_side = padding_side
+    return tok
 
 # %% ../nbs/03_model.ipynb #9953c2ba
 _PREQUANT_PACKAGES = {'gptq': ('gptqmodel', 'optimum'), 'awq': ('awq',)}
@@ -30,24 +90,28 @@ def check_prequantized(model_config) -> str|None:
                           f"{', '.join(missing)}: pip install {' '.join(pip[p] for p in missing)}")
     return method
 
-def quantization_config(cfg:Config, compute_dtype):
-    "A `BitsAndBytesConfig` for `quantization_bit` (4: nf4/fp4 with optional double quantization; 8), or None."
+def quantization_config(cfg:Config, compute_dtype, quant_storage=None):
+    "A `BitsAndBytesConfig` for `quantization_bit` (4: nf4/fp4, double quantization, `compute_dtype`; 8), or None."
     if cfg.quantization_bit is None: return None
     from transformers import BitsAndBytesConfig
     if importlib.util.find_spec('bitsandbytes') is None:
         raise ImportError('quantization_bit needs the bitsandbytes package: pip install bitsandbytes')
     if cfg.quantization_bit == 8: return BitsAndBytesConfig(load_in_8bit=True)
+    # FSDP / ZeRO-3 shard float storage
+    kw = {'bnb_4bit_quant_storage': quant_storage} if quant_storage is not None else {}
     return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type=cfg.quantization_type,
-                              bnb_4bit_use_double_quant=cfg.double_quantization, bnb_4bit_compute_dtype=compute_dtype)
+                              bnb_4bit_use_double_quant=cfg.double_quantization, bnb_4bit_compute_dtype=compute_dtype, **kw)
 
 # %% ../nbs/03_model.ipynb #b881e268
+_HEADS = ('lm_head', 'score', 'classifier')  # output layers: never LoRA targets
+
 def _linear_names(model) -> list[str]:
     "Short names of the linear layers of `model` (bitsandbytes ones included), the output head excluded."
     import torch.nn as nn
     head = model.get_output_embeddings()
     names = set()
     for n, m in model.named_modules():
-        if m is head or 'lm_head' in n: continue
+        if m is head or n.split('.')[-1] in _HEADS: continue
         if isinstance(m, nn.Linear) or type(m).__name__ in ('Linear4bit', 'Linear8bitLt'): names.add(n.split('.')[-1])
     return sorted(names)
 
@@ -91,60 +155,202 @@ def apply_freeze(model, cfg:Config) -> list[str]:
     return trained
 
 # %% ../nbs/03_model.ipynb #d52d4eb2
+# rm: PEFT also trains the score head
+def _task(cfg:Config) -> str: return 'SEQ_CLS' if cfg.stage == 'rm' else 'CAUSAL_LM'
+
 def lora_config(cfg:Config, model):
-    "The PEFT `LoraConfig` of `cfg`: rank, alpha, dropout, targets, DoRA, rsLoRA, PiSSA or LoftQ initialisation."
-    from peft import LoraConfig, LoftQConfig
+    "The PEFT `LoraConfig` of `cfg`: rank, alpha, dropout, targets, DoRA, rsLoRA, PiSSA initialisation."
+    from peft import LoraConfig
     init = True
     if cfg.pissa_init: init = 'pissa' if cfg.pissa_iter == -1 else f'pissa_niter_{cfg.pissa_iter}'
-    extra = {}
-    if cfg.loftq_init and not cfg.quantization_bit:  # with quantization_bit, LoftQ runs after loading (`_loftq`)
-        init, extra['loftq_config'] = 'loftq', LoftQConfig(loftq_bits=4)
     mts = [m.strip() for m in (cfg.additional_target or '').split(',') if m.strip()] or None
-    return LoraConfig(task_type='CAUSAL_LM', r=cfg.lora_rank, lora_alpha=cfg.lora_alpha or 2*cfg.lora_rank,
+    return LoraConfig(task_type=_task(cfg), r=cfg.lora_rank, lora_alpha=cfg.lora_alpha or 2*cfg.lora_rank,
                       lora_dropout=cfg.lora_dropout, target_modules=lora_targets(model, cfg.lora_target),
-                      modules_to_save=mts, use_dora=cfg.use_dora, use_rslora=cfg.use_rslora, init_lora_weights=init, **extra)
+                      modules_to_save=mts, use_dora=cfg.use_dora, use_rslora=cfg.use_rslora, init_lora_weights=init)
 
 def prompt_config(cfg:Config, model):
     "The PEFT config of a prompt-learning method: prefix tuning, prompt tuning or P-tuning."
     from peft import PrefixTuningConfig, PromptTuningConfig, PromptEncoderConfig
-    kw = dict(task_type='CAUSAL_LM', num_virtual_tokens=cfg.num_virtual_tokens)
+    kw = dict(task_type=_task(cfg), num_virtual_tokens=cfg.num_virtual_tokens)
     if cfg.finetuning_type == 'prefix_tuning': return PrefixTuningConfig(**kw)
     if cfg.finetuning_type == 'prompt_tuning': return PromptTuningConfig(**kw)
     return PromptEncoderConfig(encoder_hidden_size=model.config.hidden_size, **kw)
 
 # %% ../nbs/03_model.ipynb #8fbee9a5
-def use_unsloth(cfg:Config, hw:Hardware) -> bool:
-    "Whether this run goes through Unsloth: asked for (`true`), or `auto` with CUDA and the package present, for LoRA/full."
-    if cfg.use_unsloth == 'false': return False
-    if cfg.use_unsloth == 'true':
-        if not hw.cuda: raise ConfigError([ConfigIssue('use_unsloth', f'Unsloth needs a CUDA GPU and this machine has none ({hw.name}); use use_unsloth: auto or false')])
-        if importlib.util.find_spec('unsloth') is None: raise ImportError('use_unsloth: true needs the unsloth package: pip install unsloth')
-        if cfg.finetuning_type not in ('lora', 'full'):
-            raise ConfigError([ConfigIssue('use_unsloth', f'Unsloth supports finetuning_type lora or full, not {cfg.finetuning_type}')])
-        return True
-    return hw.cuda and cfg.finetuning_type in ('lora', 'full') and not (cfg.pissa_init or cfg.use_dora) and importlib.util.find_spec('unsloth') is not None
+def unsloth_decision(cfg:Config, hw:Hardware, trainable:bool=True) -> tuple[bool, str]:
+    "Whether this run trains through Unsloth, and why: asked for (`true`), or `auto` with CUDA, the package and a config it supports."
+    if not trainable: return False, 'generation loads through transformers'
+    if cfg.use_unsloth == 'false': return False, 'use_unsloth: false'
+    if cfg.use_unsloth == 'true':  # the config refuses what Unsloth cannot honour (`unsloth_unsupported`)
+        if not hw.cuda:
+            raise ConfigError([ConfigIssue('use_unsloth', f'Unsloth needs a CUDA GPU and this machine has none ({hw.name}); '
+                                                          'use use_unsloth: auto or false')])
+        return True, 'use_unsloth: true' + ('' if hw.unsloth else '; the unsloth package is not installed here: pip install unsloth')
+    if not hw.cuda: return False, 'auto: Unsloth needs a CUDA GPU'
+    if drops := [why for _, why in unsloth_unsupported(asdict(cfg))]:
+        return False, 'auto: transformers + PEFT, since Unsloth would drop ' + '; '.join(drops)
+    if not hw.unsloth: return False, 'auto: the unsloth package is not installed here (with it, this run would use Unsloth)'
+    return True, 'auto: a CUDA GPU and the unsloth package'
 
-def _load_unsloth(cfg:Config, src:str, dtype, precision:str, trainable:bool):
-    "Load and (for LoRA) wrap the model with Unsloth's `FastLanguageModel`."
-    from unsloth import FastLanguageModel  # imported only here: it needs a GPU
-    model, tok = FastLanguageModel.from_pretrained(
-        model_name=src, max_seq_length=cfg.cutoff_len, dtype=dtype, load_in_4bit=cfg.quantization_bit == 4,
-        load_in_8bit=cfg.quantization_bit == 8, full_finetuning=cfg.finetuning_type == 'full', trust_remote_code=cfg.trust_remote_code)
-    if trainable and cfg.finetuning_type == 'lora' and not cfg.adapter_name_or_path:
-        model = FastLanguageModel.get_peft_model(
-            model, r=cfg.lora_rank, lora_alpha=cfg.lora_alpha or 2*cfg.lora_rank, lora_dropout=cfg.lora_dropout,
-            target_modules=lora_targets(model, cfg.lora_target), bias='none', use_rslora=cfg.use_rslora,
-            use_gradient_checkpointing='unsloth' if cfg.gradient_checkpointing != 'false' else False, random_state=cfg.seed)
-    return model, tok
+def use_unsloth(cfg:Config, hw:Hardware) -> bool:
+    "Whether training `cfg` on `hw` goes through Unsloth (see `unsloth_decision`)."
+    return unsloth_decision(cfg, hw)[0]
+
+def import_unsloth(cfg:Config|None=None, hardware:Hardware|None=None) -> bool:
+    "Import unsloth now, before transformers, PEFT and TRL, if training `cfg` on `hardware` will use it; whether it will."
+    if not use_unsloth(cfg or Config(), hardware or detect_hardware()): return False
+    if 'unsloth' not in sys.modules:
+        if late := [m for m in ('transformers', 'peft', 'trl') if m in sys.modules]:
+            warnings.warn(f"{', '.join(late)} was imported before unsloth, which then cannot patch everything it speeds up; "
+                          'call llmft.model.import_unsloth() first thing (restart the runtime)')
+        import unsloth  # noqa: F401
+    return True
+
+# %% ../nbs/03_model.ipynb #a0c1d011
+@dataclass
+class Decisions:
+    "What the Model Loader decided for a run, once: the trainer, the memory planner, `llmft check` and the widgets read it."
+    hardware:Hardware            # the machine (or GPU persona) decided for
+    purpose:str                  # 'train', 'generate' or 'export'
+    precision:str                # 'pure_bf16', 'bf16', 'fp16' or 'fp32'
+    precision_why:str
+    attention:str                # attn_implementation: 'sdpa', 'flash_attention_2', 'eager', or 'unsloth' (its own)
+    attention_why:str
+    unsloth:bool                 # loaded and wrapped by Unsloth's FastLanguageModel
+    unsloth_why:str
+    gradient_checkpointing:bool
+    checkpointing_why:str
+    quantization:str             # 'none', '4-bit bitsandbytes nf4...', '8-bit bitsandbytes', or a pre-quantized method
+    compute_dtype:str|None       # the dtype quantized layers compute in (the precision's), None when not quantized
+    device_map:dict|None         # where `from_pretrained` puts the weights (None: the CPU; the trainer moves them)
+    processes:Processes          # processes (one GPU each) the run uses, and how to use idle GPUs
+    quant_storage:str|None=None  # dtype 4-bit weights are stored in, for FSDP / ZeRO-3 sharding
+
+    @property
+    def device(self) -> str: return 'cuda' if self.hardware.cuda else 'cpu'
+    @property
+    def dtype(self):
+        "The torch dtype of the weights (and of a 4-bit model's computation)."
+        return torch_dtype(self.precision)
+    @property
+    def mixed_precision(self) -> str|None:
+        "The autocast the trainer turns on: 'fp16', 'bf16', or None (fp32, or pure_bf16 weights)."
+        return self.precision if self.precision in ('fp16', 'bf16') else None
+    @property
+    def one_gpu(self) -> bool:
+        "One process on a machine with several GPUs: train on GPU 0 only, never `DataParallel` with twice the batch on it."
+        return self.processes.gpus_unused > 0
+
+    def as_dict(self) -> dict:
+        "The decisions as `{key: 'value (why)'}`, in the order `llmft check` prints them."
+        hw, onoff = self.hardware, lambda b: 'on' if b else 'off'
+        cap = f', compute capability {hw.capability[0]}.{hw.capability[1]}' if hw.capability else ''
+        dev = f'cuda ({hw.gpu_count}× {hw.name}{cap}, {hw.gpu_memory_gb:.2f} GiB each)' if hw.cuda else 'cpu'
+        q = self.quantization + (f', compute dtype {self.compute_dtype}' if self.compute_dtype else '') \
+            + (f', stored as {self.quant_storage}' if self.quant_storage else '')
+        amp = {'fp16': '; fp16 autocast, trained weights in fp32', 'bf16': '; bf16 autocast, trained weights in fp32',
+               'pure_bf16': '; every weight in bf16, trained ones too'}.get(self.precision, '') if self.purpose == 'train' else ''
+        return {'device': dev, 'precision': f'{self.precision} ({self.precision_why}{amp})',
+                'attention': f'{self.attention} ({self.attention_why})', 'unsloth': f'{onoff(self.unsloth)} ({self.unsloth_why})',
+                'gradient_checkpointing': f'{onoff(self.gradient_checkpointing)} ({self.checkpointing_why})',
+                'quantization': q, 'processes': str(self.processes)}
+
+    def __str__(self): return '\n'.join(f'{k}: {v}' for k, v in self.as_dict().items())
+
+    def record(self, cfg:Config) -> Config:
+        "`cfg` with the precision it runs in written out (`bf16`/`fp16` set), so a saved config says how it was trained."
+        return replace(cfg, bf16=self.precision in ('bf16', 'pure_bf16'), fp16=self.precision == 'fp16')
+
+# %% ../nbs/03_model.ipynb #a0c1d012
+def _precision(cfg:Config, hw:Hardware, purpose:str) -> tuple[str, str]:
+    "The precision of `purpose` (see `llmft.hardware.choose_precision`), and why."
+    if purpose == 'generate' and not hw.cuda: return 'fp32', 'generation on a CPU runs in fp32'
+    p = choose_precision(cfg, hw)
+    if purpose != 'train' and p == 'pure_bf16': p = 'bf16'
+    if purpose == 'generate' and p == 'bf16' and not hw.bf16: return 'fp16', f'{hw.name} has no native bf16'
+    cap = f' (compute capability {hw.capability[0]}.{hw.capability[1]})' if hw.capability else ''
+    if on := [k for k in ('pure_bf16', 'bf16', 'fp16') if getattr(cfg, k)]: return p, f'{on[0]}: true'
+    if off := ', '.join(f'{k}: false' for k in ('bf16', 'fp16') if getattr(cfg, k) is False):
+        return p, f'{off}: the next precision this hardware runs'
+    if not hw.cuda: return p, 'auto: no CUDA GPU'
+    return p, f'auto: {hw.name}{cap} ' + ('computes bf16 natively' if hw.bf16 else 'has no native bf16')
+
+def _attention(cfg:Config, hw:Hardware, precision:str, unsloth:bool) -> tuple[str, str]:
+    if unsloth: return 'unsloth', 'Unsloth patches the attention of the models it supports'
+    a = choose_attention(cfg, hw, precision)
+    if cfg.flash_attn != 'auto': return a, f'flash_attn: {cfg.flash_attn}'
+    return a, 'auto: ' + ('FlashAttention-2 runs here' if a == 'flash_attention_2' else f'FlashAttention-2 {fa2_problem(hw, precision)}')
+
+def checkpointing_decision(cfg:Config, hw:Hardware, model_config=None, unsloth:bool=False) -> tuple[bool, str]:
+    "Gradient checkpointing as asked; for `auto`, on when the run would not fit its GPU without it (never on a CPU), and why."
+    if unsloth:
+        if cfg.gradient_checkpointing == 'false': return False, 'gradient_checkpointing: false'
+        return True, "Unsloth's offloaded checkpointing (gradient_checkpointing: false turns it off)"
+    if cfg.gradient_checkpointing != 'auto': return cfg.gradient_checkpointing == 'true', f'gradient_checkpointing: {cfg.gradient_checkpointing}'
+    if not hw.cuda or not hw.gpu_memory_gb: return False, 'auto: never on a CPU, where RAM is the limit and speed comes first'
+    if model_config is None: return False, 'auto: the model config was not read, so the memory was not estimated'
+    need = estimate_memory(cfg, model_config, gradient_checkpointing=False, hardware=hw).total_gb
+    budget = gpu_budget(hw.gpu_memory_gb)
+    return need > budget, f'auto: ~{need:.1f} GB without it; {budget:.1f} GB of the {hw.gpu_memory_gb:.2f} GiB {hw.name} can be planned'
+
+def _sharding(cfg:Config) -> str|None:
+    "'fsdp' under accelerate's FSDP, 'zero3' with a DeepSpeed ZeRO-3 config, else None: both place and shard the weights themselves."
+    if os.environ.get('ACCELERATE_USE_FSDP', '').lower() in ('1', 'true'): return 'fsdp'
+    if cfg.deepspeed:
+        try: stage = json.loads(Path(cfg.deepspeed).read_text()).get('zero_optimization', {}).get('stage')
+        except (OSError, ValueError): stage = None
+        if stage == 3: return 'zero3'
+    return None
+
+def decide(cfg:Config,                 # the run config
+           hw:Hardware|None=None,      # the machine (detected when None), or a GPU persona (`llmft.hardware.persona`)
+           model_config=None,          # the model's `transformers` config (`load_model_config`): memory estimate, pre-quantization
+           purpose:str='train',        # 'train', 'generate' (chat, predict, eval, API) or 'export'
+          ) -> Decisions:
+    "Decide, once, how `cfg` runs on `hw`: device, precision, attention, Unsloth, checkpointing, quantization, processes."
+    hw = hw or detect_hardware()
+    train = purpose == 'train'
+    if train and (errs := [e for e in config_errors(asdict(cfg), hw) if e.key in ('bf16', 'fp16', 'pure_bf16', 'use_unsloth')]):
+        raise ConfigError(errs)
+    if train and cfg.loftq_init and not cfg.adapter_name_or_path and not hw.cuda:
+        raise ConfigError([ConfigIssue('loftq_init', 'LoftQ initialisation runs on a CUDA GPU only (PEFT computes it there) and '
+                                                     f'this machine has none ({hw.name}); drop loftq_init')])
+    prequant = check_prequantized(model_config) if model_config is not None else None
+    if prequant and cfg.quantization_bit:
+        raise ConfigError([ConfigIssue('quantization_bit', f'the checkpoint is already quantized ({prequant}); drop quantization_bit')])
+    precision, pwhy = _precision(cfg, hw, purpose)
+    unsloth, uwhy = unsloth_decision(cfg, hw, train)
+    if train and not unsloth and 'unsloth' in sys.modules:
+        uwhy += '; but unsloth was imported in this process and its patches stay: restart the runtime to train without them'
+    attention, awhy = _attention(cfg, hw, precision, unsloth)
+    gc_, gwhy = checkpointing_decision(cfg, hw, model_config, unsloth) if train else (False, 'not training')
+    sharding = _sharding(cfg) if train and hw.cuda else None
+    bits, dtype = cfg.quantization_bit, str(torch_dtype(precision)).split('.')[-1]
+    quant = (f'4-bit bitsandbytes {cfg.quantization_type}' + (', double quantization' if cfg.double_quantization else '')
+             if bits == 4 else '8-bit bitsandbytes' if bits == 8 else f'{prequant} (pre-quantized checkpoint)' if prequant else 'none')
+    # kept on the CPU, even where torch sees a GPU
+    if not hw.cuda: dmap = {'': 'cpu'} if bits or prequant else None
+    elif sharding: dmap = None
+    elif not train: dmap = {'': 0}
+    # quantized weights are placed when loaded
+    elif bits or prequant or unsloth: dmap = {'': int(os.environ.get('LOCAL_RANK', 0))}
+    else: dmap = None
+    return Decisions(hw, purpose, precision, pwhy, attention, awhy, unsloth, uwhy, gc_, gwhy, quant, dtype if bits else None,
+                     dmap, plan_processes(hw) if train else Processes(1, 0, ''), dtype if bits == 4 and sharding else None)
+
+def as_decisions(cfg:Config, hardware=None) -> Decisions:
+    "`hardware` when it already is a run's `Decisions`; else what `decide` says for training `cfg` on it (detected when None)."
+    return hardware if isinstance(hardware, Decisions) else decide(cfg, hardware)
 
 # %% ../nbs/03_model.ipynb #d326b2e5
 @dataclass
 class LoadedModel:
-    "A model ready to train (or generate), its tokenizer, and a report of how it was loaded."
+    "A model ready to train (or generate), its tokenizer, the decisions it was loaded with, and a report of what was done."
     model: object
     tokenizer: object
     report: dict
     config: Config
+    decisions: Decisions|None = None
     _pissa_init: str|None = None  # the PiSSA initial adapter, to save a standard LoRA adapter
 
     def __str__(self): return '\n'.join(f'{k:>22}: {v}' for k, v in self.report.items())
@@ -158,12 +364,6 @@ def count_params(model) -> tuple[int, int]:
     return tr, tot
 
 # %% ../nbs/03_model.ipynb #e979539e
-def _hub_error(src, e):
-    from huggingface_hub import is_offline_mode
-    why = 'offline mode is on (HF_HUB_OFFLINE)' if is_offline_mode() else 'it does not exist, is gated, or there is no network'
-    return OSError(f"could not load '{src}' from the Hugging Face hub: {why}. Use a local folder, a .gguf file, "
-                   f"or the bundled '{DEFAULT_MODEL}'. ({type(e).__name__}: {str(e).splitlines()[0]})")
-
 def _rope(model_config, cfg:Config) -> str|None:
     "Set RoPE scaling on `model_config` when `rope_scaling` is set and `cutoff_len` exceeds the trained context."
     if cfg.rope_scaling is None: return None
@@ -177,139 +377,237 @@ def _rope(model_config, cfg:Config) -> str|None:
     model_config.max_position_embeddings = ctx * int(factor)
     return f'{cfg.rope_scaling} x{factor:g} ({ctx} -> {ctx*int(factor)} tokens)'
 
-def _add_tokens(tok, model, cfg:Config) -> int:
-    "Add `new_special_tokens` and resize the embeddings when the vocabulary grew (or `resize_vocab`); returns the tokens added."
-    new = [t.strip() for t in (cfg.new_special_tokens or '').split(',') if t.strip()]
-    added = tok.add_special_tokens({'additional_special_tokens': new}, replace_extra_special_tokens=False) if new else 0
-    if len(tok) > model.get_input_embeddings().weight.shape[0] or (cfg.resize_vocab and len(tok) != model.get_input_embeddings().weight.shape[0]):
-        model.resize_token_embeddings(len(tok), pad_to_multiple_of=None)
-    return added
+def _resize(model, tok, cfg:Config):
+    "Resize the embeddings when the tokenizer outgrew them (added tokens), or to the tokenizer with `resize_vocab`."
+    n = model.get_input_embeddings().weight.shape[0]
+    if len(tok) > n or (cfg.resize_vocab and len(tok) != n): model.resize_token_embeddings(len(tok), pad_to_multiple_of=None)
 
-# %% ../nbs/03_model.ipynb #edebd8d9
-def load_model(cfg:Config, hardware:Hardware|None=None, trainable:bool=True) -> LoadedModel:
-    "Load `cfg`'s model and tokenizer with its precision, attention, quantization and fine-tuning method; report what was done."
-    import torch
-    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
-    hw = hardware or detect_hardware()
-    if errs := [e for e in config_errors(asdict(cfg), hw) if e.key in ('bf16', 'fp16', 'use_unsloth')]: raise ConfigError(errs)
-    src = model_path(cfg.model_name_or_path)
-    precision = choose_precision(cfg, hw)
-    dtype = torch_dtype(precision)
-    rc = cfg.trust_remote_code
-    report = dict(source=f'{resolve_model(cfg.model_name_or_path).kind}: {src}', hardware=str(hw), precision=precision)
-    try: mcfg = AutoConfig.from_pretrained(src, trust_remote_code=rc)
+# %% ../nbs/03_model.ipynb #a0c1d020
+def _from_pretrained(cfg:Config, src:str, model_config, dec:Decisions):
+    "The model of `src` as `dec` says (dtype, attention, quantization, placement): a causal LM, or a scalar-score model for `rm`."
+    from transformers import AutoModelForCausalLM, AutoModelForSequenceClassification
+    rm = dec.purpose == 'train' and cfg.stage == 'rm'
+    if rm: model_config.num_labels = 1
+    kw = dict(config=model_config, dtype=dec.dtype, attn_implementation=dec.attention, trust_remote_code=cfg.trust_remote_code)
+    if (qc := quantization_config(cfg, dec.dtype, dec.dtype if dec.quant_storage else None)) is not None:
+        kw['quantization_config'] = qc
+    if dec.device_map is not None: kw['device_map'] = dec.device_map
+    try: return (AutoModelForSequenceClassification if rm else AutoModelForCausalLM).from_pretrained(src, **kw)
     except OSError as e:
         if Path(src).exists(): raise
         raise _hub_error(src, e) from None
-    prequant = check_prequantized(mcfg)
-    if prequant and cfg.quantization_bit:
-        raise ConfigError([ConfigIssue('quantization_bit', f'the checkpoint is already quantized ({prequant}); drop quantization_bit')])
-    if use_unsloth(cfg, hw):
-        model, tok = _load_unsloth(cfg, src, dtype, precision, trainable)
-        report.update(backend='unsloth')
-    else:
-        report['backend'] = 'transformers + peft'
-        rope = _rope(mcfg, cfg)
-        attn = choose_attention(cfg, hw, precision)
-        qc = quantization_config(cfg, dtype)
-        kw = dict(config=mcfg, dtype=dtype, attn_implementation=attn, trust_remote_code=rc)
-        if qc is not None: kw['quantization_config'] = qc
-        if hw.cuda and (qc is not None or prequant): kw['device_map'] = {'': int(os.environ.get('LOCAL_RANK', 0))}
-        tok = AutoTokenizer.from_pretrained(src, trust_remote_code=rc)
-        model = AutoModelForCausalLM.from_pretrained(src, **kw)
-        report.update(attention=attn, rope_scaling=rope)
-    report['quantization'] = (f'{cfg.quantization_bit}-bit bitsandbytes' + (f' {cfg.quantization_type}, double quant {cfg.double_quantization}' if cfg.quantization_bit == 4 else '')
-                              if cfg.quantization_bit else prequant or 'none')
+
+def _load_unsloth(cfg:Config, src:str, dec:Decisions):
+    "The model of `src` loaded by Unsloth's `FastLanguageModel`, with llmft's quantization config, dtype and exact model name."
+    if importlib.util.find_spec('unsloth') is None:
+        raise ImportError('use_unsloth: true needs the unsloth package: pip install "llmft[unsloth]" (or use_unsloth: auto)')
+    # noqa: F401  (first, if `import_unsloth` did not run: it patches transformers, PEFT and TRL)
+    import unsloth
+    from unsloth import FastLanguageModel
+    kw = dict(model_name=src, max_seq_length=cfg.cutoff_len, dtype=dec.dtype, load_in_4bit=cfg.quantization_bit == 4,
+              load_in_8bit=cfg.quantization_bit == 8, full_finetuning=cfg.finetuning_type == 'full',
+              use_gradient_checkpointing='unsloth' if dec.gradient_checkpointing else False,
+              # never a swapped-in unsloth/... repository
+              use_exact_model_name=True, trust_remote_code=cfg.trust_remote_code)
+    # Unsloth honours a given one
+    if (qc := quantization_config(cfg, dec.dtype)) is not None: kw['quantization_config'] = qc
+    if dec.device_map is not None: kw['device_map'] = dec.device_map
+    model, _ = FastLanguageModel.from_pretrained(**kw)  # its tokenizer is not used: llmft's is the one `llmft check` showed
+    return model
+
+def _unsloth_lora(cfg:Config, model, dec:Decisions):
+    "Unsloth's LoRA wrapping (its fast LoRA kernels), with llmft's rank, alpha, targets and extra trained modules."
+    from unsloth import FastLanguageModel
+    mts = [m.strip() for m in (cfg.additional_target or '').split(',') if m.strip()] or None
+    return FastLanguageModel.get_peft_model(
+        model, r=cfg.lora_rank, lora_alpha=cfg.lora_alpha or 2*cfg.lora_rank, lora_dropout=cfg.lora_dropout,
+        target_modules=lora_targets(model, cfg.lora_target), bias='none', use_rslora=cfg.use_rslora, modules_to_save=mts,
+        use_gradient_checkpointing='unsloth' if dec.gradient_checkpointing else False, random_state=cfg.seed)
+
+# %% ../nbs/03_model.ipynb #a0c1d051
+def chat_as_trained(tok, model, cfg:Config) -> str|None:
+    "Give `tok` the chat template `cfg` trained with (`template`, through the Data Worker) and make `model` stop at its stop words; its name."
+    if not cfg.template: return None
+    from llmft.data import config_template, set_template
+    from llmft.templates import stop_token_ids
+    t = config_template(cfg)
+    set_template(tok, t, getattr(cfg, 'enable_thinking', True))
+    gc = getattr(model, 'generation_config', None)
+    if gc is not None:
+        had = gc.eos_token_id if isinstance(gc.eos_token_id, list) else [gc.eos_token_id]
+        stops = list(dict.fromkeys(i for i in [tok.eos_token_id, *stop_token_ids(t, tok), *had] if i is not None))
+        gc.eos_token_id = model.config.eos_token_id = stops if len(stops) > 1 else stops[0]
+    return cfg.template
+
+def _generation_template(cfg:Config, adapters:list) -> Config:
+    "The config whose `template` generation uses: the run's when it names one, else the first adapter's training config."
+    return cfg if cfg.template or not adapters else trained_config(adapters[0], cfg)
+
+# %% ../nbs/03_model.ipynb #edebd8d9
+def _adapters(cfg:Config) -> list[str]:
+    "The adapter folders of `adapter_name_or_path` (comma-separated), each checked to hold an adapter."
+    adapters = [a.strip() for a in (cfg.adapter_name_or_path or '').split(',') if a.strip()]
+    for a in adapters:
+        if not (Path(a)/'adapter_config.json').is_file(): raise FileNotFoundError(f'{a} holds no adapter (adapter_config.json)')
+    return adapters
+
+def _load(cfg:Config, src:str, model_config, dec:Decisions) -> LoadedModel:
+    "Load as `dec` says: tokenizer, model, tokens; then the method (training) or the adapters side by side (generation)."
+    train, adapters = dec.purpose == 'train', _adapters(cfg)
+    report = dict(source=f'{resolve_model(cfg.model_name_or_path).kind}: {src}', hardware=str(dec.hardware), precision=dec.precision)
+    rope = _rope(model_config, cfg)
+    saved = next((a for a in adapters[:1] if not train and (Path(a)/'tokenizer_config.json').is_file()), None)
+    # generation: the tokenizer saved beside the adapter (the training template)
+    tok, added = _tokenizer(cfg, src, saved)
+    model = _load_unsloth(cfg, src, dec) if dec.unsloth else _from_pretrained(cfg, src, model_config, dec)
     fix_special_tokens(tok, model)
-    if (added := _add_tokens(tok, model, cfg)): report['tokens_added'] = added
-    tok.padding_side = 'right' if trainable else 'left'
-    loaded = LoadedModel(model, tok, report, cfg)
-    _apply_method(loaded, hw, trainable)
-    model = loaded.model
-    if not trainable: model.eval()
+    _resize(model, tok, cfg)
+    report.update(backend='unsloth' if dec.unsloth else 'transformers + peft', unsloth=dec.as_dict()['unsloth'],
+                  attention=getattr(model.config, '_attn_implementation', dec.attention) if dec.unsloth else dec.attention,
+                  rope_scaling=rope, quantization=dec.quantization + (f', compute dtype {dec.compute_dtype}' if dec.compute_dtype else ''))
+    if added: report['tokens_added'] = added
+    tok.padding_side = 'right' if train else 'left'
+    loaded = LoadedModel(model, tok, report, cfg, dec)
+    if train: _apply_method(loaded)
+    else:
+        if adapters: loaded.model = load_adapters(model, adapters)
+        if tmpl := chat_as_trained(tok, model, _generation_template(cfg, adapters)): report['template'] = tmpl
+        report.update(method=f"adapters {', '.join(loaded.model.peft_config)} ({next(iter(loaded.model.peft_config))} active)"
+                      if adapters else 'none (generation)', gradient_checkpointing=False)
+        loaded.model.eval()
     report['padding_side'] = tok.padding_side
-    tr, tot = count_params(model)
-    report.update(trainable_params=f'{tr:,} of {tot:,} ({100*tr/max(tot,1):.2f}%)', trust_remote_code=rc)
+    report['processes'] = str(dec.processes)
+    tr, tot = count_params(loaded.model)
+    report.update(trainable_params=f'{tr:,} of {tot:,} ({100*tr/max(tot,1):.2f}%)', trust_remote_code=cfg.trust_remote_code)
     return loaded
 
-# %% ../nbs/03_model.ipynb #4298c17a
-def _checkpointing(cfg:Config, hw:Hardware, model_config=None) -> bool:
-    "Checkpointing as asked; for `auto`, on when a GPU run would not fit in 85% of its memory without it (never on a CPU)."
-    if cfg.gradient_checkpointing != 'auto': return cfg.gradient_checkpointing == 'true'
-    if not hw.cuda or not hw.gpu_memory_gb: return False  # RAM is the limit on a CPU: speed first
-    from llmft.memory import estimate_memory
-    try: need = estimate_memory(cfg, model_config, gradient_checkpointing=False, hardware=hw).total_gb
-    except Exception: return True
-    return need > 0.85 * hw.gpu_memory_gb
+def load_model(cfg:Config,                   # the run config
+               hardware:Hardware|None=None,  # the machine (detected when None), or a GPU persona
+               trainable:bool=True,          # True: to train (the stage's head and method); False: to generate
+              ) -> LoadedModel:
+    "Load `cfg`'s model and tokenizer as `decide` says (precision, attention, quantization, Unsloth, method, checkpointing) and report it."
+    src = model_path(cfg.model_name_or_path)
+    mc = load_model_config(cfg, src)
+    return _load(cfg, src, mc, decide(cfg, hardware or detect_hardware(), mc, 'train' if trainable else 'generate'))
 
+# %% ../nbs/03_model.ipynb #4298c17a
 def _loftq(model, cfg:Config):
     "LoftQ on a 4-bit model: re-initialise LoRA from the unquantized weights so it absorbs the quantization error."
     from peft import replace_lora_weights_loftq
-    src = Path(model_path(cfg.model_name_or_path))
-    replace_lora_weights_loftq(model, model_path=str(src/'model.safetensors') if (src/'model.safetensors').is_file() else None)
+    src = model_path(cfg.model_name_or_path)
+    # PEFT reads the unquantized weights itself: from a local folder (one file or shards), or the hub cache for a hub id
+    replace_lora_weights_loftq(model, model_path=src if Path(src).is_dir() else None)
 
-def _check_loftq(cfg:Config, hw:Hardware):
-    "LoftQ in PEFT runs on CUDA only, on a 4-bit model (or an unquantized one, with scipy)."
-    if not cfg.loftq_init: return
-    if not hw.cuda: raise ConfigError([ConfigIssue('loftq_init', f'LoftQ initialisation runs on a CUDA GPU only (PEFT computes it there) and this machine has none ({hw.name}); drop loftq_init')])
-    if cfg.quantization_bit == 8: raise ConfigError([ConfigIssue('loftq_init', 'LoftQ works with quantization_bit: 4 (or none), not 8')])
-    if not cfg.quantization_bit and importlib.util.find_spec('scipy') is None: raise ImportError('loftq_init without quantization_bit needs scipy: pip install scipy')
-
-def _apply_method(loaded:LoadedModel, hw:Hardware, trainable:bool):
+def _apply_method(loaded:LoadedModel):
+    "Attach the fine-tuning method of the config (adapter, frozen layers, full), upcast what trains, turn checkpointing on."
     import torch
     from peft import PeftModel, get_peft_model
-    cfg, model, rep = loaded.config, loaded.model, loaded.report
-    if trainable and not cfg.adapter_name_or_path: _check_loftq(cfg, hw)
-    ft = cfg.finetuning_type
-    gc = trainable and _checkpointing(cfg, hw, getattr(model, 'config', None))
-    if rep.get('backend') == 'unsloth' and isinstance(model, PeftModel): pass
-    elif cfg.adapter_name_or_path:
-        adapters = [a.strip() for a in cfg.adapter_name_or_path.split(',') if a.strip()]
-        for a in adapters:
-            if not (Path(a)/'adapter_config.json').is_file(): raise FileNotFoundError(f'{a} holds no adapter (adapter_config.json)')
+    cfg, model, rep, dec = loaded.config, loaded.model, loaded.report, loaded.decisions
+    ft, rm = cfg.finetuning_type, cfg.stage == 'rm'
+    torch.manual_seed(cfg.seed)  # a new adapter's initialisation follows the config's seed (as Unsloth's random_state does)
+    if cfg.adapter_name_or_path:
+        adapters = _adapters(cfg)
         if len(adapters) > 1 and cfg.quantization_bit:
             raise ConfigError([ConfigIssue('adapter_name_or_path', 'several adapters are merged into the base model, which cannot be done in 4/8 bits; drop quantization_bit')])
         for a in adapters[:-1]: model = PeftModel.from_pretrained(model, a).merge_and_unload()  # earlier adapters fold into the base
-        model = PeftModel.from_pretrained(model, adapters[-1], is_trainable=trainable)
+        model = PeftModel.from_pretrained(model, adapters[-1], is_trainable=True)
         rep['method'] = f'{ft} (adapter loaded from {cfg.adapter_name_or_path}' + (', earlier ones merged)' if len(adapters) > 1 else ')')
-    elif not trainable: rep['method'] = 'none (inference)'
     elif ft == 'lora':
         lc = lora_config(cfg, model)
         if rep.get('tokens_added') and not cfg.additional_target:  # new tokens need trained embeddings
             emb = [n.split('.')[-1] for n, m in model.named_modules() if m is model.get_input_embeddings() or m is model.get_output_embeddings()]
             lc.modules_to_save = sorted(set(emb))
             lc.ensure_weight_tying = bool(getattr(model.config, 'tie_word_embeddings', False))
-        model = get_peft_model(model, lc)
+        model = _unsloth_lora(cfg, model, dec) if dec.unsloth else get_peft_model(model, lc)
         if cfg.pissa_init:
             d = tempfile.mkdtemp(prefix='llmft-pissa-init-')
             model.peft_config['default'].init_lora_weights = True
             model.save_pretrained(d); model.peft_config['default'].init_lora_weights = lc.init_lora_weights
             loaded._pissa_init = d
-        if cfg.loftq_init and cfg.quantization_bit: _loftq(model, cfg)
+        if cfg.loftq_init: _loftq(model, cfg)
         kind = ('QLoRA' if cfg.quantization_bit else 'LoRA') + (' + DoRA' if cfg.use_dora else '') + (' + rsLoRA' if cfg.use_rslora else '') \
                + (' + PiSSA init' if cfg.pissa_init else '') + (' + LoftQ init' if cfg.loftq_init else '') + (' + LoRA+' if cfg.loraplus_lr_ratio else '')
-        rep['method'] = f"{kind}: r={lc.r}, alpha={lc.lora_alpha}, dropout={lc.lora_dropout} on {', '.join(sorted(lc.target_modules))}"
+        rep['method'] = (f"{kind}{' (Unsloth)' if dec.unsloth else ''}: r={lc.r}, alpha={lc.lora_alpha}, dropout={lc.lora_dropout} "
+                         f"on {', '.join(sorted(lc.target_modules))}" + (' + score head' if rm else ''))
     elif ft in ('prefix_tuning', 'prompt_tuning', 'p_tuning'):
         model = get_peft_model(model, prompt_config(cfg, model))
-        rep['method'] = f'{ft}: {cfg.num_virtual_tokens} virtual tokens'
+        rep['method'] = f'{ft}: {cfg.num_virtual_tokens} virtual tokens' + (' + score head' if rm else '')
     elif ft == 'freeze':
         n = len(apply_freeze(model, cfg))
+        if rm:  # the new score head is trained too
+            for name, p in model.named_parameters():
+                if name.split('.')[0] in _HEADS: p.requires_grad_(True); n += 1
         rep['method'] = f'freeze: last {cfg.freeze_trainable_layers} layers ({cfg.freeze_trainable_modules}), {n} tensors trained'
     else: rep['method'] = 'full' + (' (GaLore optimizer)' if cfg.use_galore else ' (BAdam optimizer)' if cfg.use_badam else '')
     if ft == 'freeze' and (cfg.use_galore or cfg.use_badam): rep['method'] += ' (GaLore optimizer)' if cfg.use_galore else ' (BAdam optimizer)'
-    if trainable and (cfg.use_galore or cfg.use_badam or cfg.loraplus_lr_ratio):
+    if cfg.use_galore or cfg.use_badam or cfg.loraplus_lr_ratio:
         rep['optimizer'] = 'GaLore' if cfg.use_galore else 'BAdam' if cfg.use_badam else f'LoRA+ (ratio {cfg.loraplus_lr_ratio})'
         rep['optimizer'] += ' (use make_optimizer)'
     else: rep['optimizer'] = cfg.optim
-    if trainable and rep['precision'] != 'pure_bf16':
+    # mixed precision: what trains is fp32 (the score head and the adapters included)
+    if dec.precision != 'pure_bf16':
         for p in model.parameters():
             if p.requires_grad and p.dtype != torch.float32: p.data = p.data.float()
-    if gc:
+    if dec.gradient_checkpointing and not dec.unsloth:  # Unsloth turned on its own
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={'use_reentrant': False})
         if hasattr(model, 'enable_input_require_grads'): model.enable_input_require_grads()
         model.config.use_cache = False
-    rep['gradient_checkpointing'] = gc
+    rep['gradient_checkpointing'] = ("unsloth (offloaded)" if dec.unsloth else True) if dec.gradient_checkpointing else False
     loaded.model = model
+
+# %% ../nbs/03_model.ipynb #a0c1d041
+def load_adapters(model, adapters):
+    "Wrap `model` with the PEFT adapters in the folders `adapters`, named after their folders; the first is active."
+    from peft import PeftModel
+    paths = [Path(str(a).strip()) for a in adapters if str(a).strip()]
+    for p in paths:
+        if not (p/'adapter_config.json').is_file(): raise FileNotFoundError(f'{p} holds no adapter (adapter_config.json)')
+    model = PeftModel.from_pretrained(model, str(paths[0]), adapter_name=paths[0].name)
+    for p in paths[1:]: model.load_adapter(str(p), adapter_name=p.name)
+    model.set_adapter(paths[0].name)
+    return model
+
+def load_pretrained(name_or_path:str=DEFAULT_MODEL,   # a known name, model folder, GGUF file or hub id
+                    hardware:Hardware|None=None,      # where it runs (detected when None)
+                    trust_remote_code:bool=False,
+                   ):
+    "`(model, tokenizer)` of `name_or_path`, ready to generate (`load_model(..., trainable=False)` without a config file)."
+    lm = load_model(make_config(model_name_or_path=name_or_path, trust_remote_code=trust_remote_code), hardware, trainable=False)
+    return lm.model, lm.tokenizer
+
+# %% ../nbs/03_model.ipynb #a0c1d044
+def trained_config(adapter_dir, cfg:Config|None=None) -> Config:
+    "The config the adapter in `adapter_dir` was trained with (its `llmft_config.yaml`), else `cfg`'s model and defaults."
+    import yaml
+    p = Path(adapter_dir)/'llmft_config.yaml'
+    saved = yaml.safe_load(p.read_text(encoding='utf-8')) if p.is_file() else {}
+    known = {f for f in asdict(Config())}
+    d = {k: v for k, v in (saved or {}).items() if k in known and k not in ('adapter_name_or_path', 'deepspeed', 'use_unsloth')}
+    if cfg is not None: d = {'model_name_or_path': cfg.model_name_or_path, **d, 'trust_remote_code': cfg.trust_remote_code}
+    return make_config(d)
+
+def load_trained(adapter_dir,                  # the folder of a trained adapter (a run's output_dir)
+                 cfg:Config|None=None,         # the export's config (its model when the adapter folder names none; trust_remote_code)
+                 hardware:Hardware|None=None,  # where to load (detected when None)
+                 dequantize:bool=False,        # turn a 4/8-bit base back into the training dtype before the adapter goes on
+                ) -> LoadedModel:
+    "The base model of `adapter_dir` rebuilt exactly as it was trained (model, quantization, precision, tokens) with the adapter on top."
+    tc = trained_config(adapter_dir, cfg)
+    src = model_path(tc.model_name_or_path)
+    mc = load_model_config(tc, src)
+    dec = decide(tc, hardware or detect_hardware(), mc, 'export')
+    saved = adapter_dir if (Path(adapter_dir)/'tokenizer_config.json').is_file() else None
+    tok, _ = _tokenizer(tc, src, saved)
+    model = _from_pretrained(tc, src, mc, dec)
+    if dequantize and tc.quantization_bit: model = model.dequantize(dtype=dec.dtype)
+    fix_special_tokens(tok, model)
+    _resize(model, tok, tc)
+    tmpl = chat_as_trained(tok, model, tc)
+    tok.padding_side = 'left'
+    model = load_adapters(model, [adapter_dir]).eval()
+    report = dict(source=src, adapter=str(adapter_dir), precision=dec.precision, quantization=dec.quantization,
+                  dequantized=bool(dequantize and tc.quantization_bit), template=tmpl, base_dtype=str(getattr(mc, 'dtype', None) or 'float32').replace('torch.', ''))
+    return LoadedModel(model, tok, report, tc, dec)
 
 # %% ../nbs/03_model.ipynb #0baf9ef2
 def _galore_groups(model, cfg:Config):

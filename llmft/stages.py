@@ -7,10 +7,11 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from .config import Config
-from .trainer import STAGES, LlmftTrainerMixin, training_args
+from .model import as_decisions
+from .trainer import LlmftTrainerMixin, register_stage, training_args
 
 # %% auto #0
-__all__ = ['TorchLogProbHead', 'trl_cpu_fallback']
+__all__ = ['TorchLogProbHead', 'LogProbHead', 'trl_cpu_fallback', 'register_stages']
 
 # %% ../nbs/04a_stages.ipynb #b50500e5
 class TorchLogProbHead:
@@ -28,47 +29,70 @@ class TorchLogProbHead:
                 logits.mean(-1) if 'mean_logits' in outputs else None,
                 logits.argmax(-1) == targets if 'is_top1' in outputs else None)
 
+class LogProbHead:
+    "TRL's log-prob head, chosen per call: its Triton kernel (`kernel`) for CUDA tensors, `TorchLogProbHead` for the rest."
+    kernel = None
+    @classmethod
+    def apply(cls, hidden, *args):
+        if hidden.is_cuda and cls.kernel is not None: return cls.kernel.apply(hidden, *args)
+        return TorchLogProbHead.apply(hidden, *args)
+
 def trl_cpu_fallback() -> bool:
-    "Where TRL's Triton log-prob kernel is missing, use `TorchLogProbHead`; returns whether the fallback is in use."
+    "Route TRL's fused log-prob head through `LogProbHead` (per call, by device); whether it is in place."
     import trl.trainer.utils as u
-    if hasattr(u, '_ChunkedLogProbFunction') and u._ChunkedLogProbFunction is None: u._ChunkedLogProbFunction = TorchLogProbHead
-    return getattr(u, '_ChunkedLogProbFunction', None) is TorchLogProbHead
+    if not hasattr(u, '_ChunkedLogProbFunction'): return False
+    if u._ChunkedLogProbFunction is not LogProbHead: LogProbHead.kernel, u._ChunkedLogProbFunction = u._ChunkedLogProbFunction, LogProbHead
+    return True
 
 # %% ../nbs/04a_stages.ipynb #40e3572a
-def _trl_args(cls, cfg, hardware, **kw):
-    return training_args(cfg, hardware, args_cls=cls, **{'max_length': cfg.cutoff_len, 'train_sampling_strategy': 'random', **kw})
+def _trl_args(cls, cfg, dec, **kw):
+    return training_args(cfg, dec, args_cls=cls, **{'max_length': cfg.cutoff_len, 'train_sampling_strategy': 'random', **kw})
 
 def _subclass(base):
     "`base` with llmft's checkpoints and sampler mixed in."
     return type(f'Llmft{base.__name__}', (LlmftTrainerMixin, base), {})
 
+def _trained_in_fp32(trainer, dec):
+    "Undo TRL's cast of a quantized model's trainable parameters to bf16 (made whatever the precision): fp32 unless pure_bf16."
+    if dec.precision == 'pure_bf16': return trainer
+    for p in trainer.model.parameters():
+        # the optimizer is created later, in train()
+        if p.requires_grad and p.dtype != torch.float32: p.data = p.data.float()
+    return trainer
+
 def _dpo_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collator, callbacks, hardware, optimizers=(None, None)):
     trl_cpu_fallback()
+    dec = as_decisions(cfg, hardware)
     if cfg.pref_loss in ('sigmoid', 'ipo'):
         from trl import DPOConfig, DPOTrainer
-        cls, args = DPOTrainer, _trl_args(DPOConfig, cfg, hardware, beta=cfg.pref_beta, loss_type=[cfg.pref_loss])
+        cls, args = DPOTrainer, _trl_args(DPOConfig, cfg, dec, beta=cfg.pref_beta, loss_type=[cfg.pref_loss])
     elif cfg.pref_loss == 'orpo':
         from trl.experimental.orpo import ORPOConfig, ORPOTrainer
-        cls, args = ORPOTrainer, _trl_args(ORPOConfig, cfg, hardware, beta=cfg.pref_beta)
+        cls, args = ORPOTrainer, _trl_args(ORPOConfig, cfg, dec, beta=cfg.pref_beta)
     else:
         from trl.experimental.cpo import CPOConfig, CPOTrainer
-        cls, args = CPOTrainer, _trl_args(CPOConfig, cfg, hardware, beta=cfg.pref_beta, loss_type='simpo', cpo_alpha=0.0)
-    return _subclass(cls)(model=model, args=args, train_dataset=train_dataset, eval_dataset=eval_dataset,
-                          processing_class=tokenizer, callbacks=callbacks, optimizers=optimizers,
-                          **({'data_collator': data_collator} if data_collator else {}))
+        cls, args = CPOTrainer, _trl_args(CPOConfig, cfg, dec, beta=cfg.pref_beta, loss_type='simpo', cpo_alpha=0.0)
+    return _trained_in_fp32(_subclass(cls)(model=model, args=args, train_dataset=train_dataset, eval_dataset=eval_dataset,
+                                           processing_class=tokenizer, callbacks=callbacks, optimizers=optimizers,
+                                           **({'data_collator': data_collator} if data_collator else {})), dec)
 
 def _kto_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collator, callbacks, hardware, optimizers=(None, None)):
     trl_cpu_fallback()
     from trl import KTOConfig, KTOTrainer
+    dec = as_decisions(cfg, hardware)
     # KTO pairs each example with its neighbour's completion to estimate a KL term: the order must stay fixed
-    args = _trl_args(KTOConfig, cfg, hardware, beta=cfg.pref_beta, train_sampling_strategy='sequential')
-    return _subclass(KTOTrainer)(model=model, args=args, train_dataset=train_dataset, eval_dataset=eval_dataset,
-                                 processing_class=tokenizer, callbacks=callbacks, optimizers=optimizers)
+    args = _trl_args(KTOConfig, cfg, dec, beta=cfg.pref_beta, train_sampling_strategy='sequential')
+    return _trained_in_fp32(_subclass(KTOTrainer)(model=model, args=args, train_dataset=train_dataset, eval_dataset=eval_dataset,
+                                                  processing_class=tokenizer, callbacks=callbacks, optimizers=optimizers), dec)
 
 def _rm_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collator, callbacks, hardware, optimizers=(None, None)):
     from trl import RewardConfig, RewardTrainer
-    args = _trl_args(RewardConfig, cfg, hardware)
-    return _subclass(RewardTrainer)(model=model, args=args, train_dataset=train_dataset, eval_dataset=eval_dataset,
-                                    processing_class=tokenizer, callbacks=callbacks, optimizers=optimizers)
+    dec = as_decisions(cfg, hardware)
+    args = _trl_args(RewardConfig, cfg, dec)
+    return _trained_in_fp32(_subclass(RewardTrainer)(model=model, args=args, train_dataset=train_dataset, eval_dataset=eval_dataset,
+                                                     processing_class=tokenizer, callbacks=callbacks, optimizers=optimizers), dec)
 
-STAGES.update(dpo=_dpo_trainer, kto=_kto_trainer, rm=_rm_trainer)
+# %% ../nbs/04a_stages.ipynb #e5f6a702
+def register_stages():
+    "Let `llmft.trainer.train` run the rm, dpo and kto stages (on TRL's trainers)."
+    for stage, build in dict(dpo=_dpo_trainer, kto=_kto_trainer, rm=_rm_trainer).items(): register_stage(stage, build)

@@ -4,10 +4,14 @@
 
 # %% ../nbs/97_test_utils.ipynb #7633fd2d
 from __future__ import annotations
+import functools, importlib.machinery, json, sys, types
+from contextlib import contextmanager
+from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['TINY_CHATS', 'CHATML_TEMPLATE', 'TINY_SPECIALS', 'tiny_chats', 'tiny_tokenizer', 'tiny_llama', 'tiny_model_dir']
+__all__ = ['TINY_CHATS', 'CHATML_TEMPLATE', 'TINY_SPECIALS', 'tiny_chats', 'tiny_tokenizer', 'tiny_llama', 'tiny_model_dir',
+           'unsloth_forward', 'fake_unsloth']
 
 # %% ../nbs/97_test_utils.ipynb #544db599
 TINY_CHATS = [
@@ -60,3 +64,55 @@ def tiny_model_dir(dest, tokenizer=None, **kwargs):
     tok = tokenizer or tiny_tokenizer()
     dest = Path(dest); tiny_llama(tok, **kwargs).save_pretrained(dest); tok.save_pretrained(dest)
     return dest
+
+# %% ../nbs/97_test_utils.ipynb #f0a1b2c1
+def unsloth_forward(model):
+    "Patch `model.forward` to treat a tensor `logits_to_keep` as 0 (keep every position), as Unsloth's forward does."
+    orig = model.forward
+    @functools.wraps(orig)
+    def forward(*args, logits_to_keep=0, **kwargs):
+        if isinstance(logits_to_keep, torch.Tensor): logits_to_keep = 0
+        return orig(*args, logits_to_keep=logits_to_keep, **kwargs)
+    model.forward = forward
+    return model
+
+def _build_from_folder(folder):
+    "A causal LM built from `folder`'s config.json and model.safetensors (fp32), and its fast tokenizer."
+    from safetensors.torch import load_file
+    from transformers import AutoConfig, AutoModelForCausalLM, PreTrainedTokenizerFast
+    d = json.loads((Path(folder)/'config.json').read_text())
+    model = AutoModelForCausalLM.from_config(AutoConfig.for_model(**d), dtype=torch.float32)
+    # a tied head is not stored
+    model.load_state_dict(load_file(str(Path(folder)/'model.safetensors')), strict=False)
+    model.tie_weights()
+    return model, PreTrainedTokenizerFast(tokenizer_file=str(Path(folder)/'tokenizer.json'))
+
+@contextmanager
+def fake_unsloth():
+    "Within this block `import unsloth` gives a recording stand-in (see above); yields the module, whose `.calls` lists `(name, kwargs)`."
+    from peft import LoraConfig, get_peft_model
+    calls = []
+    class FastLanguageModel:
+        @staticmethod
+        def from_pretrained(model_name, **kwargs):
+            calls.append(('from_pretrained', dict(model_name=model_name, **kwargs)))
+            model, tok = _build_from_folder(model_name)
+            return unsloth_forward(model), tok
+        @staticmethod
+        def get_peft_model(model, r=16, target_modules=None, lora_alpha=16, lora_dropout=0.0, use_rslora=False,
+                           modules_to_save=None, **kwargs):
+            calls.append(('get_peft_model', dict(r=r, target_modules=target_modules, lora_alpha=lora_alpha, lora_dropout=lora_dropout,
+                                                 use_rslora=use_rslora, modules_to_save=modules_to_save, **kwargs)))
+            from transformers import set_seed
+            set_seed(kwargs.get('random_state', 3407))  # as Unsloth seeds the LoRA initialisation
+            return get_peft_model(model, LoraConfig(task_type='CAUSAL_LM', r=r, lora_alpha=lora_alpha, lora_dropout=lora_dropout,
+                                                    target_modules=target_modules, use_rslora=use_rslora, modules_to_save=modules_to_save))
+    mod = types.ModuleType('unsloth')
+    mod.FastLanguageModel, mod.calls = FastLanguageModel, calls
+    mod.__spec__ = importlib.machinery.ModuleSpec('unsloth', None)  # so `find_spec('unsloth')` finds it installed
+    old = sys.modules.get('unsloth')
+    sys.modules['unsloth'] = mod
+    try: yield mod
+    finally:
+        if old is None: sys.modules.pop('unsloth', None)
+        else: sys.modules['unsloth'] = old

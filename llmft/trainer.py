@@ -16,15 +16,16 @@ from transformers.trainer_pt_utils import LengthGroupedSampler
 from transformers.trainer_utils import TrainOutput, rotate_checkpoints
 from .config import Config, config_keys, make_config, refused_output_dir, save_config
 from .hardware import detect_hardware
+from .model import Decisions, as_decisions
 try: import fcntl
 except ImportError: fcntl = None  # Windows: output folders are not locked
 
 # %% auto #0
-__all__ = ['PARTIAL', 'RESULTS', 'LOCK', 'MANIFEST', 'OUTPUT_NAMES', 'RESUME_FREE', 'STAGES', 'causal_lm_loss', 'last_checkpoint',
-           'DiskFullError', 'disk_full_guard', 'SeededLengthGroupedSampler', 'LlmftTrainerMixin', 'LlmftTrainer',
-           'RunGuard', 'JsonlLogger', 'training_args', 'TrainResult', 'llmft_names', 'foreign_outputs',
+__all__ = ['PARTIAL', 'PAIR_MASKS', 'RESULTS', 'LOCK', 'MANIFEST', 'OUTPUT_NAMES', 'RESUME_FREE', 'STAGES', 'causal_lm_loss',
+           'last_checkpoint', 'DiskFullError', 'disk_full_guard', 'SeededLengthGroupedSampler', 'LlmftTrainerMixin',
+           'LlmftTrainer', 'RunGuard', 'JsonlLogger', 'training_args', 'TrainResult', 'llmft_names', 'foreign_outputs',
            'OutputDirInUse', 'output_dir_lock', 'output_dir_problem', 'resume_changes', 'check_output_dir',
-           'holds_output_dir', 'stage_trainer', 'train', 'example_config']
+           'holds_output_dir', 'register_stage', 'stage_trainer', 'train', 'example_config']
 
 # %% ../nbs/04_trainer.ipynb #6a0d3d85
 def _prompt_learning(model) -> bool:
@@ -51,7 +52,8 @@ def causal_lm_loss(model, inputs:dict, num_items=None):
     keep = (targets != -100).any(0).nonzero().squeeze(1)  # positions whose next token is trained
     if _accepts_logits_to_keep(model):
         out = model(**inputs, logits_to_keep=keep, use_cache=False)
-        logits = out.logits
+        # Unsloth ignores an index tensor
+        logits = out.logits if out.logits.shape[1] == keep.numel() else out.logits[:, keep]
     else:
         out = model(**inputs, use_cache=False)
         logits = out.logits[:, keep]
@@ -158,6 +160,21 @@ class LlmftTrainer(LlmftTrainerMixin, Trainer):
         loss, out = causal_lm_loss(model, inputs, num_items_in_batch)
         return (loss, out) if return_outputs else loss
 
+# %% ../nbs/04_trainer.ipynb #7c0a1e51
+from fastcore.basics import patch
+
+PAIR_MASKS = ('chosen_attention_mask', 'rejected_attention_mask')
+# ^ what TRL's ORPO and CPO/SimPO batches train on (prompt + answer each); they hold no `input_ids`
+
+@patch
+def _track_num_input_tokens(self:LlmftTrainerMixin, inputs):
+    "Count a batch's real tokens, preference batches too (transformers counts batches with `input_ids` only)."
+    masks = [inputs[k] for k in PAIR_MASKS if 'input_ids' not in inputs and torch.is_tensor(inputs.get(k))]
+    if not masks or self.args.include_num_input_tokens_seen == 'no':
+        return super(LlmftTrainerMixin, self)._track_num_input_tokens(inputs)
+    n = torch.as_tensor(sum(int(m.sum()) for m in masks), device=self.args.device, dtype=torch.int64)
+    self.state.num_input_tokens_seen += self.accelerator.gather(n).sum().item()
+
 # %% ../nbs/04_trainer.ipynb #6cb6e354
 class RunGuard(TrainerCallback):
     "Save and stop on SIGINT/SIGTERM, `request_stop()` or a time budget; save every `save_minutes`."
@@ -203,26 +220,34 @@ class JsonlLogger(TrainerCallback):
         for h in self.hooks: h(rec)
 
 # %% ../nbs/04_trainer.ipynb #02c7ed37
-def training_args(cfg:Config, hardware=None, args_cls=TrainingArguments, **overrides) -> TrainingArguments:
-    "The `TrainingArguments` (or TRL config `args_cls`) of run config `cfg` on `hardware` (detected when None); `overrides` win."
-    hw = hardware or detect_hardware()
-    prec = 'bf16' if cfg.bf16 or cfg.pure_bf16 else 'fp16' if cfg.fp16 else 'fp32' if cfg.bf16 is False or cfg.fp16 is False else hw.precision
+def training_args(cfg:Config,                    # the run config
+                  hardware=None,                 # the run's `Decisions` (the loaded model's), or a `Hardware` to decide for
+                  args_cls=TrainingArguments,    # `TrainingArguments` or a TRL config class
+                  **overrides,                   # arguments that win over the config's
+                 ) -> TrainingArguments:
+    "The `TrainingArguments` (or TRL config `args_cls`) of run config `cfg`, as the Model Loader's `Decisions` say."
+    dec = as_decisions(cfg, hardware)
     has_eval = bool(cfg.val_size or cfg.eval_dataset)
     kw = dict(output_dir=cfg.output_dir, per_device_train_batch_size=cfg.per_device_train_batch_size,
               per_device_eval_batch_size=cfg.per_device_eval_batch_size,
               gradient_accumulation_steps=cfg.gradient_accumulation_steps, learning_rate=cfg.learning_rate,
               num_train_epochs=cfg.num_train_epochs, max_steps=cfg.max_steps, lr_scheduler_type=cfg.lr_scheduler_type,
-              warmup_steps=cfg.warmup_ratio, weight_decay=cfg.weight_decay, max_grad_norm=cfg.max_grad_norm,
+              warmup_steps=cfg.warmup_ratio if cfg.warmup_ratio < 1 else 0.999999,  # a float below 1 is a ratio
+              weight_decay=cfg.weight_decay, max_grad_norm=cfg.max_grad_norm,
               optim=cfg.optim, logging_steps=cfg.logging_steps, logging_first_step=True,
               save_strategy='steps', save_steps=cfg.save_steps, save_total_limit=cfg.save_total_limit,
               eval_strategy='steps' if has_eval and cfg.eval_steps else 'no', eval_steps=cfg.eval_steps,
-              seed=cfg.seed, data_seed=cfg.seed, bf16=prec == 'bf16' and not cfg.pure_bf16, fp16=prec == 'fp16',
-              use_cpu=not hw.cuda, gradient_checkpointing=cfg.gradient_checkpointing == 'true',
+              seed=cfg.seed, data_seed=cfg.seed, bf16=dec.mixed_precision == 'bf16', fp16=dec.mixed_precision == 'fp16',
+              use_cpu=not dec.hardware.cuda, gradient_checkpointing=dec.gradient_checkpointing and not dec.unsloth,
               gradient_checkpointing_kwargs={'use_reentrant': False}, report_to=[] if cfg.report_to == 'none' else cfg.report_to.split(','),
               deepspeed=cfg.deepspeed, remove_unused_columns=False, include_num_input_tokens_seen='non_padding',
               prediction_loss_only=True, train_sampling_strategy='random' if cfg.packing else 'group_by_length', ddp_find_unused_parameters=False,
               dataloader_num_workers=0)
-    return args_cls(**(kw | cfg.trainer_args | overrides))  # passthrough fields (llmft.config) win over llmft's
+    args = args_cls(**(kw | cfg.trainer_args | overrides))  # passthrough fields (llmft.config) win over llmft's
+    if dec.one_gpu and isinstance(args, TrainingArguments) and args.n_gpu > 1:
+        args._n_gpu = 1  # no DataParallel, and no twice-the-batch on GPU 0: one process trains on one GPU
+        print(f'llmft: training on {dec.processes.note}', file=sys.stderr)
+    return args
 
 # %% ../nbs/04_trainer.ipynb #311139e2
 @dataclass
@@ -517,9 +542,15 @@ def _lm_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collato
 
 STAGES = {'pt': _lm_trainer, 'sft': _lm_trainer}
 
+def register_stage(stage:str, build):
+    "Make `train` build the trainer of `stage` with `build` (`llmft.stages.register_stages` adds rm, dpo and kto)."
+    STAGES[stage] = build
+
 def stage_trainer(stage:str):
     "The function that builds the trainer of `stage`."
-    if stage not in STAGES: import llmft.stages  # registers rm, dpo, kto
+    if stage not in STAGES:
+        raise ValueError(f"no trainer is registered for stage '{stage}'; llmft.stages.register_stages() registers rm, dpo and kto "
+                         "(llmft.finetune.finetune does)")
     return STAGES[stage]
 
 # %% ../nbs/04_trainer.ipynb #bddd1192

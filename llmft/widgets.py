@@ -157,7 +157,8 @@ def _try(self:ConfigForm, f):
 
 def _memory_estimate(self:ConfigForm) -> str|None:
     "One line: the estimated peak memory of the form's run (from the model's config, read once per model), or None."
-    from llmft.memory import estimate_memory, load_model_config
+    from llmft.memory import estimate_memory
+    from llmft.model import load_model_config
     try:
         cfg = self.to_config()
         if cfg.model_name_or_path not in self._model_configs: self._model_configs[cfg.model_name_or_path] = load_model_config(cfg)
@@ -167,15 +168,14 @@ def _memory_estimate(self:ConfigForm) -> str|None:
     except Exception: return None  # a model that cannot be read here (offline hub id) has no estimate
 
 def _preview_data(self:ConfigForm) -> str:
-    "Prepare the form's datasets with the model's tokenizer and show the data report (counts, one masked example)."
+    "Prepare the form's datasets with the tokenizer training uses and show the data report (counts, one masked example)."
     import datasets
-    from transformers import AutoTokenizer
     from llmft.data import get_dataset
-    from llmft.catalog import model_path
+    from llmft.model import load_tokenizer
     cfg = self.to_config()
     if not cfg.dataset: self.data_box.value = '<i>set a dataset first</i>'; return ''
     datasets.disable_progress_bars()
-    rep = get_dataset(cfg, AutoTokenizer.from_pretrained(model_path(cfg.model_name_or_path))).report
+    rep = get_dataset(cfg, load_tokenizer(cfg)).report  # the tokenizer training uses
     self.data_box.value = f'<pre>{html.escape(str(rep))}</pre>'
     return str(rep)
 

@@ -289,6 +289,48 @@ def test_template_renders_a_dataset_row():
     assert r.returncode == 0, r.stderr
     assert '<tools>\n{"type": "function"' in r.stdout and '[[<tool_call>\n{"name": ' in r.stdout
 
+# --- hardware personas: `llmft check --gpu NAME` decides as it would on that GPU ----------------------------------
+
+def _decisions(stdout):
+    "The `key: value` lines `llmft check` prints after 'What the loader and trainer decide on ...:'."
+    block = stdout.split('decide on ', 1)[1].splitlines()[1:]
+    return dict(l.strip().split(': ', 1) for l in block if l.startswith('  ') and ': ' in l)
+
+def test_check_gpu_personas(tiny_run):
+    r = llmft('check', f"model_name_or_path={tiny_run/'base'}", 'quantization_bit=4', '--gpu', 'T4')
+    assert r.returncode == 0, r.stderr
+    d = _decisions(r.stdout)
+    assert {'device', 'precision', 'attention', 'unsloth', 'gradient_checkpointing', 'quantization', 'processes'} <= set(d)
+    assert d['precision'].startswith('fp16') and d['attention'].startswith('sdpa') and 'compute dtype float16' in d['quantization']
+    assert d['device'].startswith('cuda (1× Tesla T4, compute capability 7.5')
+    r = llmft('check', f"model_name_or_path={tiny_run/'base'}", 'quantization_bit=4', '--gpu', 'A100-40GB')
+    assert r.returncode == 0 and _decisions(r.stdout)['precision'].startswith('bf16'), r.stderr
+    r = llmft('check', f"model_name_or_path={tiny_run/'base'}", '--gpu', '2xT4')
+    assert _decisions(r.stdout)['processes'].startswith('1 (1 of 2 GPUs; to train on all 2: accelerate launch --num_processes 2')
+    r = llmft('check', f"model_name_or_path={tiny_run/'base'}", '--gpu', 'cpu')
+    assert _decisions(r.stdout)['precision'].startswith('fp32') and _decisions(r.stdout)['device'] == 'cpu'
+
+def test_check_refuses_bf16_on_a_t4(tiny_run):
+    r = llmft('check', f"model_name_or_path={tiny_run/'base'}", 'quantization_bit=4', 'bf16=true', '--gpu', 'T4')
+    assert r.returncode == 1 and 'bf16: this machine (Tesla T4) has no bf16 support' in r.stderr and 'Traceback' not in r.stderr
+    r = llmft('check', 'flash_attn=fa2', '--gpu', 'T4')
+    assert r.returncode == 1 and 'sm75' in r.stderr and 'Traceback' not in r.stderr
+
+def test_adapter_tokenizer_code_is_not_run_on_a_yes(tiny_run, tmp_path):
+    "An adapter folder whose tokenizer ships code (auto_map) is refused without trust_remote_code, even with 'y' on stdin."
+    import json, shutil
+    evil = tmp_path/'evil-adapter'
+    shutil.copytree(tiny_run/'adapter', evil)
+    (evil/'tokenization_evil.py').write_text("open(__file__ + '.ran', 'w').write('ran')\n"
+                                             "from transformers import PreTrainedTokenizerFast as EvilTokenizer\n")
+    tc = json.loads((evil/'tokenizer_config.json').read_text())
+    (evil/'tokenizer_config.json').write_text(json.dumps({**tc, 'auto_map': {'AutoTokenizer': [None, 'tokenization_evil.EvilTokenizer']}}))
+    exe = str(Path(sys.executable).parent/'llmft')
+    r = subprocess.run([exe, 'chat', f"model_name_or_path={tiny_run/'base'}", f'adapter_name_or_path={evil}', '--prompt', 'hi'],
+                       input='y\ny\n', capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1, r.stdout
+    assert 'trust_remote_code: true' in r.stderr and 'Traceback' not in r.stderr
+    assert not (evil/'tokenization_evil.py.ran').exists()
 LF_SFT = """### LLaMA-Factory's train_lora/qwen3_lora_sft.yaml (model swapped, bf16 left out)
 model_name_or_path: smollm2-135m-instruct
 trust_remote_code: true
