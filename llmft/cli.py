@@ -5,9 +5,10 @@
 # %% ../nbs/08_cli.ipynb #85073471
 from __future__ import annotations
 import argparse, importlib.util, os, pickle, re, sys, time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
-from .config import ConfigError, ConfigIssue, config_keys, config_errors, make_config, parse_overrides, read_yaml
+from .config import (ConfigError, ConfigIssue, LF_DEFAULTS, config_keys, config_errors, lf_differences, make_config,
+                          parse_overrides, read_yaml)
 from .catalog import KNOWN_MODELS, DEFAULT_MODEL, llmft_home, resolve_model
 from .hardware import detect_hardware, persona, persona_key
 
@@ -74,6 +75,9 @@ def cmd_check(args) -> int:
     if args.keys:
         for f in config_keys().values():
             print(f"{f.name:30} {f.metadata['group']:7} default {f.default!r:24} {f.metadata['help']}")
+        print('Also accepted: every other transformers TrainingArguments field (passed to the trainer), and '
+              "LLaMA-Factory's keys (see llmft.config.LF_KEYS).")
+        for k, (lf, why) in LF_DEFAULTS.items(): print(f'  llmft {k} default differs from LF ({lf!r}): {why}')
         return 0
     try: hw, gpu = _check_hardware(args.gpu)
     except ValueError as e: print(f'llmft check: --gpu: {e}', file=sys.stderr); return 1
@@ -93,6 +97,9 @@ def cmd_check(args) -> int:
         return 1
     print(f"config OK{f' ({args.config})' if args.config else ''}")
     for line in _summary(cfg, hw, dec): print('  ' + line)
+    if cfg.trainer_args: print('  trainer:   ' + ', '.join(f'{k}={v!r}' for k, v in cfg.trainer_args.items()))
+    raw = {**(read_yaml(args.config) if args.config else {}), **parse_overrides(args.overrides)}
+    if (diff := lf_differences(cfg, raw)): print('  vs LF:     ' + ', '.join(diff) + ' (llmft defaults; see `llmft check --keys`)')
     if mc is not None: print(memory_report(cfg, hw, gpu=gpu, model_config=mc))
     print(f"What the loader and trainer decide on {'this machine' if args.gpu is None else args.gpu}:")
     for line in str(dec).splitlines(): print('  ' + line)
@@ -202,7 +209,8 @@ def _run_on_dataset(cmd, args, what:str, run) -> int:
     "Check the config, load its model, and call `run(cfg, model, tok)` on its datasets; bad data is a message and exit 1."
     from llmft.data import DataError
     if (cfg := _checked(cmd, args)) is None: return 1
-    if not cfg.dataset: print(f'llmft {cmd}: set dataset ({what})', file=sys.stderr); return 1
+    if not cfg.dataset and cfg.eval_dataset: cfg = replace(cfg, dataset=cfg.eval_dataset)  # as LF's predict configs
+    if not cfg.dataset: print(f'llmft {cmd}: set dataset or eval_dataset ({what})', file=sys.stderr); return 1
     if (mt := _inference_model(cmd, cfg)) is None: return 1
     try: run(cfg, *mt)
     except (DataError, FileNotFoundError, ValueError) as e: print(f'llmft {cmd}: {e}', file=sys.stderr); return 1

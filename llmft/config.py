@@ -4,14 +4,18 @@
 
 # %% ../nbs/00_config.ipynb #16992b5b
 from __future__ import annotations
-import dataclasses, difflib, reprlib, types, typing
+import collections, dataclasses, difflib, enum, functools, reprlib, types, typing, warnings
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 import yaml
+from .templates import TOOL_FORMATS, check_template
 
 # %% auto #0
-__all__ = ['opt', 'Config', 'config_keys', 'coerce', 'ConfigIssue', 'ConfigError', 'refused_output_dir', 'config_errors',
-           'unsloth_unsupported', 'make_config', 'parse_overrides', 'read_yaml', 'load_config', 'save_config']
+__all__ = ['TRAINER_OWNED', 'LF_KEYS', 'LF_VALUES', 'LF_DEFAULTS', 'opt', 'ModelKeys', 'MethodKeys', 'DataKeys', 'TrainKeys',
+           'ExportKeys', 'ServeKeys', 'Config', 'config_keys', 'coerce', 'ConfigIssue', 'ConfigError',
+           'trainer_arg_keys', 'ta_value', 'LFKey', 'known_keys', 'refused_output_dir', 'config_errors',
+           'unsloth_unsupported', 'make_config', 'lf_differences', 'parse_overrides', 'read_yaml', 'load_config',
+           'save_config']
 
 # %% ../nbs/00_config.ipynb #e1f33abb
 def opt(default, help:str, group:str='train', choices=None, min=None, max=None, min_exclusive=False):
@@ -19,11 +23,10 @@ def opt(default, help:str, group:str='train', choices=None, min=None, max=None, 
     return field(default=default, metadata=dict(help=help, group=group, choices=choices, min=min, max=max,
                                                 min_exclusive=min_exclusive))
 
-# %% ../nbs/00_config.ipynb #96ab9431
+# %% ../nbs/00_config.ipynb #e1a0c001
 @dataclass
-class Config:
-    "Everything one fine-tuning run needs. Build it with `make_config` or `load_config` to have it checked."
-    # model
+class ModelKeys:
+    "The model keys of a run (see `Config`)."
     model_name_or_path:str = opt('smollm2-135m-instruct', 'Known model name (`llmft models`), local folder, GGUF file or hub id', 'model')
     adapter_name_or_path:str|None = opt(None, 'Adapter folder(s) to load on top of the model, comma-separated', 'model')
     template:str|None = opt(None, "Chat template name; empty uses the tokenizer's own template", 'model')
@@ -40,7 +43,11 @@ class Config:
     fp16:bool|None = opt(None, 'fp16 mixed precision; empty picks from the hardware', 'model')
     pure_bf16:bool = opt(False, 'Keep the whole model in bf16, trainable parameters included (saves memory, less precise)', 'model')
     gradient_checkpointing:str = opt('auto', 'Recompute activations in the backward pass: auto (when memory needs it), true or false', 'model', choices=['auto', 'true', 'false'])
-    # method
+
+# %% ../nbs/00_config.ipynb #e1a0c002
+@dataclass
+class MethodKeys:
+    "The method keys of a run (see `Config`)."
     stage:str = opt('sft', 'Training stage: pt, sft, rm, dpo or kto', 'method', choices=['pt', 'sft', 'rm', 'dpo', 'kto'])
     finetuning_type:str = opt('lora', 'lora (also QLoRA with quantization_bit), freeze, full, or a PEFT prompt method: prefix_tuning, prompt_tuning, p_tuning', 'method',
                               choices=['lora', 'freeze', 'full', 'prefix_tuning', 'prompt_tuning', 'p_tuning'])
@@ -69,23 +76,34 @@ class Config:
     badam_switch_interval:int = opt(50, 'BAdam: steps between block switches', 'method', min=1)
     badam_switch_mode:str = opt('ascending', 'BAdam: order of blocks: ascending, descending, random or fixed', 'method', choices=['ascending', 'descending', 'random', 'fixed'])
     optim:str = opt('adamw_torch', 'Optimizer name as in TrainingArguments (adamw_torch, adamw_8bit, paged_adamw_8bit, sgd, ...)', 'method')
-    # data
+
+# %% ../nbs/00_config.ipynb #e1a0c003
+@dataclass
+class DataKeys:
+    "The data keys of a run (see `Config`)."
     dataset:str|None = opt(None, 'Dataset names from dataset_info.json, or file paths, comma-separated', 'data')
     eval_dataset:str|None = opt(None, 'Datasets for evaluation, like dataset', 'data')
     dataset_dir:str = opt('data', 'Folder holding dataset_info.json and data files', 'data')
-    cutoff_len:int = opt(1024, 'Maximum tokens per example after tokenization', 'data', min=1)
+    cutoff_len:int = opt(2048, 'Maximum tokens per example after tokenization', 'data', min=1)
     max_samples:int|None = opt(None, 'Keep at most this many examples per dataset', 'data', min=1)
     val_size:float = opt(0.0, 'Held-out share (below 1) or count (1 and above) for evaluation', 'data', min=0.0)
-    packing:bool = opt(False, 'Pack several examples into one row, without attention across them', 'data')
+    packing:bool|None = opt(None, 'Pack several examples into one row, without attention across them; empty: on for pt', 'data')
     train_on_prompt:bool = opt(False, 'Also train on prompt tokens (normally masked out of the loss)', 'data')
     mask_history:bool = opt(False, 'Train only on the last assistant turn of each conversation', 'data')
-    mix_strategy:str = opt('concat', 'How datasets combine: concat, interleave_under or interleave_over', 'data', choices=['concat', 'interleave_under', 'interleave_over'])
+    mix_strategy:str = opt('concat', 'How datasets combine: concat, interleave_under, interleave_over or interleave_once (each example once)', 'data', choices=['concat', 'interleave_under', 'interleave_over', 'interleave_once'])
     interleave_probs:str|None = opt(None, 'Sampling probabilities of the datasets when interleaving, comma-separated', 'data')
     streaming:bool = opt(False, 'Stream the data (an IterableDataset with bounded memory) instead of loading it all', 'data')
     buffer_size:int = opt(16384, 'Shuffle buffer size in streaming mode', 'data', min=1)
     preprocessing_num_workers:int|None = opt(None, 'Processes for tokenization (datasets num_proc)', 'data', min=1)
+    enable_thinking:bool|None = opt(True, 'Reasoning templates: think before answering (LF); false adds an empty thought', 'data')
+    tool_format:str|None = opt(None, "Tool-call format of the template, e.g. qwen, llama3, glm4; empty: the template's own", 'data')
+    default_system:str|None = opt(None, "System prompt used when a conversation has none; empty: the template's own", 'data')
     on_bad_rows:str = opt('error', 'What to do with malformed rows: error (list them and stop) or skip (drop and count them)', 'data', choices=['error', 'skip'])
-    # training
+
+# %% ../nbs/00_config.ipynb #e1a0c004
+@dataclass
+class TrainKeys:
+    "The train keys of a run (see `Config`)."
     output_dir:str = opt('outputs', 'Where the adapter, checkpoints and metrics go', 'train')
     overwrite_output_dir:bool = opt(False, "Replace llmft's earlier run in output_dir (never other files); start fresh instead of resuming", 'train')
     per_device_train_batch_size:int = opt(4, 'Examples per device per step', 'train', min=1)
@@ -110,12 +128,20 @@ class Config:
     report_to:str = opt('none', 'Where to log: none, tensorboard, wandb (comma-separated)', 'train')
     deepspeed:str|None = opt(None, 'DeepSpeed config file (JSON) for multi-GPU runs', 'train')
     seed:int = opt(42, 'Random seed for data order and initialisation', 'train', min=0)
-    # export and serving
+
+# %% ../nbs/00_config.ipynb #e1a0c005
+@dataclass
+class ExportKeys:
+    "The export keys of a run (see `Config`)."
     export_dir:str|None = opt(None, 'Where `llmft export` writes the merged model', 'export')
     export_format:str = opt('merged', 'What `llmft export` writes: merged (adapter folded into the base), adapter, or gguf', 'export', choices=['merged', 'adapter', 'gguf'])
     export_dtype:str = opt('auto', "Weight dtype of the export: auto (the model's own), float32, bfloat16 or float16", 'export', choices=['auto', 'float32', 'bfloat16', 'float16'])
     export_size:float = opt(5.0, 'Largest safetensors shard of the export, in GB', 'export', min=0.0, min_exclusive=True)
-    # inference, evaluation and serving
+
+# %% ../nbs/00_config.ipynb #e1a0c006
+@dataclass
+class ServeKeys:
+    "The inference, evaluation and API keys of a run (see `Config`)."
     max_new_tokens:int = opt(256, 'Longest reply generated by chat, predict and the API', 'export', min=1)
     temperature:float = opt(0.0, 'Sampling temperature; 0 means greedy (the same answer every time)', 'export', min=0.0)
     top_p:float = opt(1.0, 'Nucleus sampling: keep the most likely tokens up to this total probability', 'export', min=0.0, max=1.0, min_exclusive=True)
@@ -127,15 +153,24 @@ class Config:
     api_key:str|None = opt(None, 'If set, API requests must send `Authorization: Bearer <api_key>`', 'export')
     api_max_queue:int = opt(16, 'Requests the API holds before answering 429 (busy)', 'export', min=1)
 
+# %% ../nbs/00_config.ipynb #96ab9431
+@dataclass
+class Config(ServeKeys, ExportKeys, TrainKeys, DataKeys, MethodKeys, ModelKeys):
+    "Everything one fine-tuning run needs. Build it with `make_config` or `load_config` to have it checked."
+    trainer_args:dict = field(default_factory=dict) # other `TrainingArguments` fields, passed on as they are
+
     def __post_init__(self):
-        errs = config_errors(asdict(self))
-        if errs: raise ConfigError(errs)
-        for k,v in _coerce_all(asdict(self)).items(): object.__setattr__(self, k, v)
+        d = asdict(self); d |= d.pop('trainer_args') or {}
+        if errs := config_errors(d): raise ConfigError(errs)
+        d, ta, _ = _split_keys(d)
+        for k,v in _coerce_all(d).items(): object.__setattr__(self, k, v)
+        object.__setattr__(self, 'trainer_args', ta)
+        if self.packing is None: object.__setattr__(self, 'packing', self.stage == 'pt')  # as LF
 
 # %% ../nbs/00_config.ipynb #d47c4b2a
 def config_keys(group:str|None=None) -> dict:
     "Map each config key (of `group`, or all) to its `dataclasses.Field`."
-    return {f.name:f for f in fields(Config) if group is None or f.metadata['group']==group}
+    return {f.name:f for f in fields(Config) if 'group' in f.metadata and group in (None, f.metadata['group'])}
 
 # %% ../nbs/00_config.ipynb #bb589da8
 _TYPES = {'str':str, 'int':int, 'float':float, 'bool':bool}
@@ -215,6 +250,276 @@ def _range_issue(k, v, md):
         return f"must be {'greater than' if md['min_exclusive'] else 'at least'} {lo}, got {v}"
     if hi is not None and v > hi: return f'must be at most {hi}, got {v}'
 
+# %% ../nbs/00_config.ipynb #a1f0c002
+TRAINER_OWNED = {
+    'use_cpu': 'llmft trains on the GPU when there is one; to train on the CPU, hide the GPU '
+               '(CUDA_VISIBLE_DEVICES= llmft train ...)',
+    'bf16_full_eval': 'llmft evaluates in the precision it trains in; set bf16 or fp16',
+    'fp16_full_eval': 'llmft evaluates in the precision it trains in; set bf16 or fp16',
+    'local_rank': 'set by the launcher (torchrun or accelerate launch), not by a config',
+    'remove_unused_columns': "llmft's data collator needs every column it makes; llmft sets it",
+    'label_names': "llmft's loss reads the labels column it makes; llmft sets it",
+    'prediction_loss_only': 'llmft evaluates the loss only; scores come from `llmft eval` and `llmft predict`',
+    'include_num_input_tokens_seen': 'llmft counts trained (non-padding) tokens for its tokens/s; llmft sets it',
+}  # TrainingArguments fields llmft sets itself (the precision and device policy, and what its trainer needs)
+
+@functools.cache
+def _ta_hints() -> dict:
+    "Every init field of `transformers.TrainingArguments` -> its annotated type (imported on first use)."
+    from transformers import TrainingArguments
+    hints = typing.get_type_hints(TrainingArguments)
+    return {f.name: hints[f.name] for f in dataclasses.fields(TrainingArguments) if f.init}
+
+def trainer_arg_keys() -> dict:
+    "The `TrainingArguments` fields a config may set directly (neither an llmft key nor set by llmft): name -> type."
+    own = set(config_keys()) | set(TRAINER_OWNED)
+    return {k: t for k, t in _ta_hints().items() if k not in own}
+
+# %% ../nbs/00_config.ipynb #a1f0c005
+def _expected(args) -> str:
+    "How messages name the types in `args` (the parts of a union)."
+    names = {bool: 'true or false', int: 'an integer', float: 'a number', str: 'text'}
+    out = []
+    for a in args:
+        o = typing.get_origin(a)
+        if a is type(None): continue
+        if isinstance(a, type) and issubclass(a, enum.Enum): out.append(f"one of {', '.join(e.value for e in a)}")
+        elif o is list or a is list: out.append('a list')
+        elif o is dict or a is dict: out.append('a mapping')
+        elif o is typing.Literal: out.append(f"one of {', '.join(map(str, typing.get_args(a)))}")
+        else: out.append(names.get(a, getattr(a, '__name__', str(a))))
+    return ' or '.join(dict.fromkeys(out))
+
+def ta_value(value, hint):
+    "Check `value` (from YAML or a CLI string) against the `TrainingArguments` annotation `hint`; the value to pass."
+    args = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
+    if value is None:
+        if type(None) in args: return None
+        raise ValueError(f'expected {_expected(args)}, got nothing')
+    enums = [a for a in args if isinstance(a, type) and issubclass(a, enum.Enum)]
+    if enums and isinstance(value, str):  # a str that TrainingArguments turns into one of these enums
+        allowed = [e.value for a in enums for e in a]
+        if value in allowed: return value
+        raise ValueError(f"must be one of {', '.join(allowed)}, got {_show(value)}")
+    for a in args:  # values of the right type as they are
+        o = typing.get_origin(a)
+        if a is bool and isinstance(value, bool): return value
+        if isinstance(value, bool): continue
+        if a is int and isinstance(value, int): return value
+        if a is float and isinstance(value, (int, float)): return float(value)
+        if a is str and isinstance(value, str): return value
+        if (a is list or o is list) and isinstance(value, (list, tuple)):
+            item = (typing.get_args(a) or (None,))[0]
+            if item in (str, None) and all(isinstance(v, str) for v in value): return list(value)
+            if isinstance(item, type) and issubclass(item, enum.Enum):
+                bad = [v for v in value if v not in {e.value for e in item}]
+                if not bad: return list(value)
+                raise ValueError(f"items must be among {', '.join(e.value for e in item)}, got {_show(bad[0])}")
+        if (a is dict or o is dict) and isinstance(value, dict): return value
+        if o is typing.Literal and value in typing.get_args(a): return value
+    for a in args:  # text from a CLI override
+        if a in (bool, int, float) and isinstance(value, str):
+            try: return coerce(value, a)
+            except ValueError: pass
+        if a is str and isinstance(value, (int, float)) and not isinstance(value, bool): return str(value)
+    raise ValueError(f'expected {_expected(args)}, got {_show(value)}')
+
+# %% ../nbs/00_config.ipynb #a1f0c008
+@dataclass(frozen=True)
+class LFKey:
+    "What llmft does with one LLaMA-Factory key that is not an llmft key."
+    kind:str                   # same (llmft does this anyway), map (sets `to`), refuse (llmft does not do it), todo
+    why:str=''                 # same: what llmft does; refuse: the reason; todo: what it is
+    to:str|None=None           # map: the llmft key or TrainingArguments field it sets; todo: the key to map it to
+    ok:tuple|None=None         # same: the only values that mean what llmft does (others are refused with `why`)
+    fn:typing.Callable|None=None # map: `fn(value, config)` -> {key: value}, when not copied as is
+
+# %% ../nbs/00_config.ipynb #a1f0c009
+def _same(why, ok=None): return LFKey('same', why, ok=ok)
+def _map(to, fn=None, why=''): return LFKey('map', why, to=to, fn=fn)
+def _no(keys, why): return dict.fromkeys(keys.split(), LFKey('refuse', why))
+def _todo(keys, why, to=None): return {k: LFKey('todo', why, to=to or k) for k in keys.split()}
+
+_MM = 'multimodal training is not supported (llmft trains text models)'
+_ENGINES = ('vLLM, SGLang and KTransformers backends are not supported; llmft generates with transformers '
+            '(infer_backend: huggingface)')
+LF_KEYS = {
+    # run plumbing that llmft already does its own way
+    'plot_loss': _same('llmft always plots the loss (training_loss.png)'),
+    'overwrite_cache': _same('llmft tokenizes the data afresh for each run'),
+    'include_effective_tokens_per_second': _same('llmft always reports train_tokens_per_second'),
+    'data_shared_file_system': _same('llmft prepares the data once, in the main process'),
+    'preprocessing_batch_size': _same('llmft picks its own tokenization batch size (speed only)'),
+    'low_cpu_mem_usage': _same('transformers always loads weights lazily'),
+    'use_kv_cache': _same('llmft generates with the KV cache and trains without it'),
+    'use_fast_tokenizer': _same('llmft loads the fast tokenizer', ok=(True,)),
+    'split_special_tokens': _same('llmft never splits special tokens into pieces', ok=(False,)),
+    'ignore_pad_token_for_loss': _same('llmft never trains on padding', ok=(True,)),
+    'sortish_sampler': _same('llmft orders batches itself (group_by_length, random when packing)', ok=(False,)),
+    'skip_special_tokens': _same('llmft strips special tokens from generated text', ok=(True,)),
+    'badam_mode': _same("llmft's BAdam switches whole layers (badam_mode: layer)", ok=('layer',)),
+    'badam_verbose': _same('llmft logs BAdam block switches itself'),
+    'export_device': _same('llmft picks the device an export runs on', ok=('cpu', 'auto')),
+    'export_legacy_format': _same('llmft exports safetensors only (export_legacy_format: false)', ok=(False,)),
+    'quantization_method': _same('llmft quantizes on the fly with bitsandbytes only (quantization_method: bnb); '
+                                 'HQQ and EETQ are not supported', ok=('bnb', 'bitsandbytes')),
+    'infer_backend': _same(_ENGINES, ok=('huggingface', 'hf')),
+    # LF names for llmft keys and TrainingArguments fields
+    'neat_packing': _map('packing', lambda v, d: {'packing': True},
+                         "llmft's packing never attends across examples (LF's neat packing)"),
+    'disable_gradient_checkpointing': _map('gradient_checkpointing', lambda v, d: {'gradient_checkpointing': 'false'}),
+    'add_special_tokens': _map('new_special_tokens'),
+    'enable_liger_kernel': _map('use_liger_kernel'),
+    'fsdp_transformer_layer_cls_to_wrap': _map('fsdp_config', lambda v, d: {'fsdp_config': {
+        **(d.get('fsdp_config') or {}), 'transformer_layer_cls_to_wrap': v}}),  # transformers 4's name
+    'use_reentrant_gc': _map('gradient_checkpointing_kwargs',
+                             lambda v, d: {'gradient_checkpointing_kwargs': {'use_reentrant': bool(v)}}),
+    'do_sample': _map('temperature', lambda v, d: {'temperature': 0.0} if v is False else
+                      {'temperature': d.get('temperature', 0.95), 'top_p': d.get('top_p', 0.7)},
+                      "false is greedy (temperature 0); true samples, at LF's temperature 0.95 and top_p 0.7 unless set"),
+    # what llmft does not do, with the reason
+    **_no('image_max_pixels image_min_pixels image_do_pan_and_scan crop_to_patches video_max_pixels video_min_pixels '
+          'video_fps video_maxlen use_audio_in_video audio_sampling_rate media_dir freeze_vision_tower '
+          'freeze_multi_modal_projector freeze_language_model', _MM),
+    **_no('vllm_maxlen vllm_gpu_util vllm_enforce_eager vllm_max_lora_rank vllm_config sglang_maxlen '
+          'sglang_mem_fraction sglang_tp_size sglang_config sglang_lora_backend use_kt kt_config kt_weight_path '
+          'kt_expert_checkpoint_path kt_use_lora_experts kt_lora_expert_num kt_lora_expert_intermediate_size '
+          'kt_cpu_activation kt_non_expert_weight_path', _ENGINES),
+    **_no('export_quantization_bit export_quantization_dataset export_quantization_nsamples '
+          'export_quantization_maxlen', 'GPTQ/AWQ/AQLM export is not supported; '
+          'for a quantized model use export_format: gguf (k-quants)'),
+    **_no('fp8 fp8_backend fp8_enable_fsdp_float8_all_gather', 'FP8 training is not supported'),
+    **_no('ray_num_workers ray_init_kwargs master_addr master_port', 'Ray is not supported; '
+          'run several GPUs with torchrun or accelerate launch'),
+    **_no('use_mca use_megatron_bridge use_hyper_parallel hyper_parallel_args hyper_parallel_cp_size',
+          'Megatron and hyper-parallel training are not supported'),
+    **_no('ms_hub_token om_hub_token', 'the ModelScope and Modelers hubs are not supported (Hugging Face only)'),
+    **_no('use_v1_kernels', "LLaMA-Factory's v1 kernels are not supported"),
+    **_no('shift_attn', "LongLoRA's shifted sparse attention is not supported"),
+    **_no('use_swanlab swanlab_project swanlab_workspace swanlab_run_name swanlab_mode swanlab_api_key '
+          'swanlab_logdir swanlab_lark_webhook_url swanlab_lark_secret',
+          'SwanLab logging is not supported; use report_to: tensorboard or wandb'),
+    **_no('task task_dir lang download_mode batch_size save_dir',
+          "`llamafactory-cli eval`'s benchmark tasks are not supported; use `llmft eval` (metrics, mc_scoring)"),
+    # methods and switches a later change adds (each names the llmft key it will set)
+    **_todo('oft_rank oft_block_size oft_target module_dropout', 'OFT', to='finetuning_type: oft'),
+    **_todo('use_apollo apollo_target apollo_rank apollo_update_interval apollo_scale apollo_proj '
+            'apollo_proj_type apollo_scale_type apollo_layerwise apollo_scale_front', 'the APOLLO optimizer'),
+    **_todo('use_adam_mini', 'the Adam-mini optimizer'), **_todo('use_muon', 'the Muon optimizer'),
+    **_todo('use_llama_pro', 'LLaMA Pro (freeze with expanded blocks)'),
+    **_todo('mixture_of_depths', 'mixture-of-depths'),
+    **_todo('use_dft_loss', 'the DFT loss'), **_todo('use_asft_loss asft_alpha', 'the ASFT loss'),
+    **_todo('use_eaft_loss eaft_alpha', 'the EAFT loss'),
+    **_todo('pref_ftx pref_bco_weight dpo_label_smoothing simpo_gamma ld_alpha kto_chosen_weight '
+            'kto_rejected_weight', 'this preference-loss setting'),
+    **_todo('ref_model ref_model_adapters ref_model_quantization_bit', 'a separate reference model'),
+    **_todo('reward_model reward_model_adapters reward_model_quantization_bit reward_model_type ppo_buffer_size '
+            'ppo_epochs ppo_score_norm ppo_target ppo_whiten_rewards', 'PPO', to='stage: ppo'),
+    **_todo('galore_layerwise galore_proj_type', 'this GaLore setting'),
+    **_todo('badam_start_block badam_update_ratio badam_mask_mode', 'this BAdam setting'),
+    **_todo('pissa_convert', 'converting a PiSSA adapter to LoRA at the end'),
+    **_todo('create_new_adapter adapter_folder', 'this adapter setting'),
+    **_todo('add_tokens new_special_tokens_config init_special_tokens', 'this tokenizer setting'),
+    **_todo('cache_dir model_revision hf_hub_token offload_folder quantization_device_map train_from_scratch '
+            'upcast_layernorm upcast_lmhead_output use_unsloth_gc moe_aux_loss_coef infer_dtype print_param_status',
+            'this Model Loader setting'),
+    **_todo('preserve_thinking eval_on_each_dataset tokenized_path eval_num_beams', 'this data setting'),
+    **_todo('compute_accuracy disable_shuffling early_stopping_steps', 'this training setting'),
+    **_todo('enable_torch_profiler profiler_output_dir profiler_wait_steps profiler_warmup_steps '
+            'profiler_active_steps profiler_repeat profiler_record_shapes profiler_profile_memory '
+            'profiler_with_stack profile_modules', 'the torch profiler'),
+    **_todo('top_k num_beams max_length repetition_penalty length_penalty', 'this generation setting'),
+    **_todo('export_hub_model_id', 'pushing an export to the hub'),
+    **_todo('resume_from_checkpoint', 'resuming from a named checkpoint (llmft resumes from the last complete '
+            'checkpoint in output_dir: resume: auto or true)'),
+    **_todo('do_predict predict_with_generate generation_max_length generation_num_beams generation_config',
+            'predicting at the end of `llmft train` (`llmft predict CONFIG` answers eval_dataset)'),
+}  # LLaMA-Factory keys that are not llmft keys: what llmft does with each
+
+LF_VALUES = {
+    ('flash_attn', 'disabled'): _map('flash_attn', lambda v, d: {'flash_attn': 'eager'}),
+    ('flash_attn', 'fa3'): LFKey('todo', 'FlashAttention-3 in the Model Loader', to='flash_attn: fa3'),
+    ('rope_scaling', 'llama3'): LFKey('todo', "Llama 3's RoPE scaling in the Model Loader", to='rope_scaling: llama3'),
+    ('stage', 'ppo'): LFKey('todo', 'PPO', to='stage: ppo'),
+    ('finetuning_type', 'oft'): LFKey('todo', 'OFT', to='finetuning_type: oft'),
+    ('pref_loss', 'hinge'): LFKey('todo', 'the hinge preference loss', to='pref_loss: hinge'),
+    ('pref_loss', 'kto_pair'): LFKey('todo', 'the kto_pair preference loss', to='pref_loss: kto_pair'),
+}  # values of llmft keys that LLaMA-Factory has and llmft does not (yet)
+
+# %% ../nbs/00_config.ipynb #a1f0c012
+def _lf_issue(k:str, v, e:LFKey) -> str|None:
+    "Why LF key `k` set to `v` is refused (`e` says what llmft does with it), or None."
+    if e.kind == 'same': return None if e.ok is None or v in e.ok else f'{e.why}; got {_show(v)}'
+    if e.kind == 'map' or v is None or v is False: return None  # a refused switch left off asks for nothing
+    if e.kind == 'refuse': return e.why
+    return f'not yet implemented in llmft: {e.why} (`{e.to}`)'
+
+def _split_keys(d:dict) -> tuple[dict, dict, list]:
+    "Split raw config `d` into llmft keys (LF names translated), `TrainingArguments` fields (checked), and issues."
+    if isinstance(d.get('trainer_args'), dict): d = {k: v for k, v in d.items() if k != 'trainer_args'} | d['trainer_args']
+    keys, errs, out, given = config_keys(), [], {}, {}
+    for k, v in d.items():
+        if k == 'fsdp' and isinstance(v, list): v = ' '.join(map(str, v))  # LF's YAML lists; TrainingArguments splits
+        if not isinstance(k, str) or k not in LF_KEYS:
+            e = LF_VALUES.get((k, v)) if isinstance(k, str) and isinstance(v, str) else None
+            if e is None: out[k] = v; continue
+        else: e = LF_KEYS[k]
+        if (why := _lf_issue(k, v, e)): errs.append(ConfigIssue(k, why)); continue
+        if e.kind != 'map' or (v is None and e.fn is None): continue
+        for t, tv in (e.fn(v, d) if e.fn else {e.to: v}).items():
+            if t in d and t != k and d[t] != tv and not isinstance(tv, dict):
+                errs.append(ConfigIssue(k, f'sets {t}: {_show(tv)}, but {t} is {_show(d[t])}; keep one of them'))
+            out[t], given[t] = tv, k
+    llmft, ta = {}, {}
+    for k, v in out.items():
+        if not isinstance(k, str) or k in keys or k not in _ta_hints(): llmft[k] = v
+        elif k in TRAINER_OWNED: errs.append(ConfigIssue(k, TRAINER_OWNED[k]))
+        else:
+            try: ta[k] = ta_value(v, _ta_hints()[k])
+            except ValueError as e: errs.append(ConfigIssue(given.get(k, k), str(e)))
+    return llmft, ta, errs
+
+def known_keys() -> set:
+    "Every key a config may hold: llmft's, the `TrainingArguments` fields and LLaMA-Factory's."
+    return set(config_keys()) | set(_ta_hints()) | set(LF_KEYS)
+
+# %% ../nbs/00_config.ipynb #a1f0c015
+_PROBE_KEYS = ('per_device_train_batch_size', 'per_device_eval_batch_size', 'gradient_accumulation_steps',
+               'learning_rate', 'num_train_epochs', 'max_steps', 'lr_scheduler_type', 'weight_decay', 'max_grad_norm',
+               'logging_steps', 'save_steps', 'save_total_limit', 'eval_steps', 'seed')  # same name, same meaning
+
+def _probe_trainer_args(c:dict, ta:dict) -> list[ConfigIssue]:
+    "The checks `TrainingArguments` itself makes on the passthrough values `ta`, as issues named by key."
+    has_eval = bool(c['val_size'] or c['eval_dataset'])
+    kw = {k: c[k] for k in _PROBE_KEYS} | dict(eval_strategy='steps' if has_eval and c['eval_steps'] else 'no',
+                                               save_strategy='steps', report_to='none', use_cpu=True)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            from transformers import TrainingArguments
+            TrainingArguments(output_dir=c['output_dir'], **(kw | ta))
+    except Exception as e:  # TrainingArguments raises ValueError, ImportError, TypeError...
+        msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        named = [k for k in ta if k in msg] or list(ta)
+        return [ConfigIssue(', '.join(named), f'TrainingArguments refuses it: {msg}')]
+    return []
+
+def _trainer_args_errors(c:dict, ta:dict, hardware=None) -> list[ConfigIssue]:
+    "What is wrong with the `TrainingArguments` fields `ta` given with the llmft keys `c`."
+    errs = []
+    if 'warmup_steps' in ta and c['warmup_ratio']:
+        errs.append(ConfigIssue('warmup_steps', 'warmup_ratio is set too; keep one of them'))
+    if ta.get('eval_strategy', 'no') != 'no' and not (c['val_size'] or c['eval_dataset']):
+        errs.append(ConfigIssue('eval_strategy', f"{ta['eval_strategy']} evaluates, but there is nothing to "
+                                'evaluate on; set val_size or eval_dataset'))
+    if hardware is not None and not hardware.cuda:
+        where = getattr(hardware, 'name', None) or 'CPU'
+        for k, engine in (('deepspeed', 'DeepSpeed'), ('fsdp', 'FSDP')):
+            if c.get(k) or ta.get(k):
+                errs.append(ConfigIssue(k, f'{engine} shards training over CUDA GPUs and this machine has none '
+                                        f'({where}); drop {k} to train on this machine'))
+    return errs + (_probe_trainer_args(c, ta) if ta and not errs else [])
+
 # %% ../nbs/00_config.ipynb #9d1e0f3a
 def refused_output_dir(path) -> str|None:
     "Why `path` cannot be an `output_dir` (the filesystem root, the home folder or above it), or None."
@@ -227,7 +532,8 @@ def refused_output_dir(path) -> str|None:
 # %% ../nbs/00_config.ipynb #ad753080
 def config_errors(d:dict, hardware=None) -> list[ConfigIssue]:
     "Every problem in the raw config dict `d`: unknown keys, types, ranges, incompatible choices and, given `hardware`, what it lacks."
-    keys, errs, vals = config_keys(), [], {}
+    keys, vals = config_keys(), {}
+    d, ta, errs = _split_keys(d)  # LF names translated or refused, TrainingArguments fields checked
     for k,v in d.items():
         if not isinstance(k, str):
             what = type(k).__name__
@@ -235,7 +541,7 @@ def config_errors(d:dict, hardware=None) -> list[ConfigIssue]:
                                     '(YAML reads yes, no, on, off and numbers as values: quote such a key)'))
             continue
         if k not in keys:
-            close = difflib.get_close_matches(k, keys, n=1, cutoff=0.6) if len(k) < 100 else []
+            close = difflib.get_close_matches(k, known_keys(), n=1, cutoff=0.6) if len(k) < 100 else []
             hint = (f"; did you mean '{close[0]}'?" if close else
                     '; run `llmft check --keys` for the list of keys')
             errs.append(ConfigIssue(k if len(k) < 100 else _show(k), 'unknown key' + hint))
@@ -244,7 +550,7 @@ def config_errors(d:dict, hardware=None) -> list[ConfigIssue]:
         except ValueError as e: errs.append(ConfigIssue(k, str(e))); continue
         if vals[k] is not None and (msg := _range_issue(k, vals[k], keys[k].metadata)): errs.append(ConfigIssue(k, msg))
     c = {k:f.default for k,f in keys.items()} | vals
-    errs += _compat_errors(c)
+    errs += _compat_errors(c) + _trainer_args_errors(c, ta, hardware)
     if (why := refused_output_dir(c['output_dir'])): errs.append(ConfigIssue('output_dir', why))
     if hardware is not None: errs += _hardware_errors(c, hardware)
     return errs
@@ -289,9 +595,17 @@ def _compat_errors(c:dict) -> list[ConfigIssue]:
     bad = [m for m in str(c['metrics']).split(',') if m.strip() and m.strip() not in ('rouge', 'bleu', 'exact_match', 'perplexity', 'accuracy')]
     if bad: errs.append(ConfigIssue('metrics', f"unknown metric {', '.join(bad)}; choose from rouge, bleu, exact_match, perplexity, accuracy"))
     if c['interleave_probs'] and c['mix_strategy'] == 'concat':
-        errs.append(ConfigIssue('interleave_probs', 'probabilities only apply when mix_strategy is interleave_under or interleave_over'))
+        errs.append(ConfigIssue('interleave_probs', 'probabilities only apply when mix_strategy is interleave_under, interleave_over or interleave_once'))
     if c['val_size'] >= 1 and not float(c['val_size']).is_integer():
         errs.append(ConfigIssue('val_size', f"a share must be below 1 and a count a whole number, got {c['val_size']}"))
+    if c['stage'] == 'kto' and c['per_device_train_batch_size'] < 2:
+        errs.append(ConfigIssue('per_device_train_batch_size', "a batch of 1 is not supported for kto: TRL's KTO "
+                                'estimates its KL term from the other examples of a batch; set at least 2'))
+    if (why := check_template(c['template'])): errs.append(ConfigIssue('template', why))
+    if c['tool_format'] and c['tool_format'] not in TOOL_FORMATS:
+        close = difflib.get_close_matches(c['tool_format'], TOOL_FORMATS, n=1)
+        errs.append(ConfigIssue('tool_format', f"unknown tool format {c['tool_format']!r}"
+                                + (f"; did you mean {close[0]}?" if close else f"; choose from {', '.join(TOOL_FORMATS)}")))
     return errs
 
 def _hardware_errors(c:dict, hw) -> list[ConfigIssue]:
@@ -312,8 +626,34 @@ def _hardware_errors(c:dict, hw) -> list[ConfigIssue]:
 def make_config(d:dict|None=None, hardware=None, **kwargs) -> Config:
     "A checked `Config` from a dict of raw values and/or keyword arguments; raises `ConfigError` listing every problem."
     d = {**(d or {}), **kwargs}
+    d |= d.pop('trainer_args', None) or {}  # as `vars(cfg)` holds them
     if errs := config_errors(d, hardware): raise ConfigError(errs)
-    return Config(**_coerce_all(d))
+    d, ta, _ = _split_keys(d)
+    return Config(**_coerce_all(d), trainer_args=ta)
+
+# %% ../nbs/00_config.ipynb #a1f0c027
+LF_DEFAULTS = {
+    'learning_rate': (5e-5, 'a LoRA adapter learns at about 2e-4; 5e-5 suits full fine-tuning'),
+    'lr_scheduler_type': ('linear', 'cosine decays more gently at the end of short runs'),
+    'per_device_train_batch_size': (8, 'with accumulation 2, the same 8 examples per update in half the memory'),
+    'gradient_accumulation_steps': (1, 'see per_device_train_batch_size'),
+    'logging_steps': (500, 'short runs show their loss curve'),
+    'save_total_limit': (None, 'checkpoints are bounded on Colab-sized disks'),
+    'optim': ('adamw_torch_fused', 'plain AdamW runs on every device llmft supports'),
+    'bf16': (False, 'empty picks the fastest precision the hardware has (bf16 where supported)'),
+    'gradient_checkpointing': ('true', 'auto turns it on only when the memory estimate needs it (it costs ~30% speed)'),
+    'use_unsloth': ('false', 'auto uses Unsloth when it is installed and there is a CUDA GPU'),
+    'temperature': (0.95, 'greedy decoding gives the same answer every time; LF samples (do_sample: true)'),
+    'top_p': (0.7, 'LF samples; with greedy decoding top_p has no effect'),
+    'max_new_tokens': (1024, 'short replies for chat, predict and the API; raise it for long outputs'),
+    'n_shot': (5, 'multiple-choice evaluation is zero-shot unless asked'),
+}  # llmft keys whose default differs from LLaMA-Factory's on purpose: LF's value and why
+
+def lf_differences(cfg:Config, raw:dict|None=None) -> list[str]:
+    "The LF defaults that `cfg` does not follow, for the keys its raw config `raw` did not set (LF's names included)."
+    given = set(raw or {}) | set(_split_keys(raw or {})[0])
+    return [f'{k} {getattr(cfg, k)!r} (LF {lf!r})' for k, (lf, _) in LF_DEFAULTS.items()
+            if k not in given and getattr(cfg, k) != lf]
 
 # %% ../nbs/00_config.ipynb #5a0c1e04
 class _Refused(yaml.YAMLError):
@@ -387,6 +727,7 @@ def load_config(path=None, overrides=(), hardware=None) -> Config:
     return make_config({**(read_yaml(path) if path else {}), **parse_overrides(overrides)}, hardware=hardware)
 
 def save_config(cfg:Config, path):
-    "Write `cfg` as YAML to `path` (all keys, in declaration order)."
-    Path(path).write_text(yaml.safe_dump(asdict(cfg), sort_keys=False), encoding='utf-8')
+    "Write `cfg` as YAML to `path` (all keys, in declaration order, then its `TrainingArguments` fields)."
+    d = asdict(cfg); d |= d.pop('trainer_args')
+    Path(path).write_text(yaml.safe_dump(d, sort_keys=False), encoding='utf-8')
     return Path(path)

@@ -582,7 +582,8 @@ def _merge(parts, cfg):
     if cfg.mix_strategy == 'concat': return datasets.concatenate_datasets(parts)
     probs = [float(p) for p in cfg.interleave_probs.split(',')] if cfg.interleave_probs else None
     return datasets.interleave_datasets(parts, probabilities=probs, seed=cfg.seed,
-        stopping_strategy='first_exhausted' if cfg.mix_strategy == 'interleave_under' else 'all_exhausted')
+        stopping_strategy={'interleave_under': 'first_exhausted', 'interleave_over': 'all_exhausted',
+                           'interleave_once': 'all_exhausted_without_replacement'}[cfg.mix_strategy])
 
 def _load_merged(names, cfg, tokenizer, kind, report):
     parts = []

@@ -243,7 +243,7 @@ def training_args(cfg:Config,                    # the run config
               deepspeed=cfg.deepspeed, remove_unused_columns=False, include_num_input_tokens_seen='non_padding',
               prediction_loss_only=True, train_sampling_strategy='random' if cfg.packing else 'group_by_length', ddp_find_unused_parameters=False,
               dataloader_num_workers=0)
-    args = args_cls(**(kw | overrides))
+    args = args_cls(**(kw | cfg.trainer_args | overrides))  # passthrough fields (llmft.config) win over llmft's
     if dec.one_gpu and isinstance(args, TrainingArguments) and args.n_gpu > 1:
         args._n_gpu = 1  # no DataParallel, and no twice-the-batch on GPU 0: one process trains on one GPU
         print(f'llmft: training on {dec.processes.note}', file=sys.stderr)

@@ -92,7 +92,8 @@ class ConfigForm:
 
 # %% ../nbs/07_widgets.ipynb #eabce206
 def _values(self:ConfigForm) -> dict:
-    return {k: _raw(w) for k, w in self.inputs.items() if _raw(w) is not None}
+    extra = getattr(self, 'extra', {})  # TrainingArguments fields and LF keys a loaded YAML set (no field here)
+    return {**extra, **{k: _raw(w) for k, w in self.inputs.items() if _raw(w) is not None}}
 ConfigForm.values = property(_values, doc='The raw value of every non-empty field.')
 
 def _errors(self:ConfigForm) -> list:
@@ -105,6 +106,7 @@ def _set(self:ConfigForm, **values) -> ConfigForm:
     unknown = [e for e in config_errors({k: None for k in values}) if e.message.startswith('unknown key')]
     if unknown: raise ConfigError(unknown)
     for k, v in values.items():
+        if k not in self.inputs: self.__dict__.setdefault('extra', {})[k] = v; continue
         w = self.inputs[k]
         if isinstance(w, W.Checkbox):
             try: w.value = coerce(v, bool)
@@ -124,6 +126,7 @@ def _to_yaml(self:ConfigForm) -> str:
     "The form as YAML: only the keys that differ from the defaults (values that do not parse are shown as typed)."
     keys, out = config_keys(), {}
     for k, v in self.values.items():
+        if k not in keys: out[k] = v; continue
         try: v = coerce(v, *_key_type(keys[k]))
         except ValueError: pass
         if v != keys[k].default: out[k] = v
@@ -188,7 +191,7 @@ def _save(self:ConfigForm, path) -> Path:
 def _load(self:ConfigForm, path) -> ConfigForm:
     "Reset the form to the defaults, then fill it from YAML file `path`."
     d = read_yaml(path)
-    defaults = {f.name: f.default for f in fields(Config)}
+    defaults, self.extra = {k: f.default for k, f in config_keys().items()}, {}
     self.set(**{**defaults, **d})
     return self
 

@@ -225,6 +225,11 @@ def test_eval_and_predict_offline(tiny_run, tmp_path):
     assert r.returncode == 0, r.stderr
     rows = [json.loads(l) for l in (tmp_path/'pred'/'generated_predictions.jsonl').read_text().splitlines()]
     assert rows and set(rows[0]) == {'prompt', 'reference', 'prediction'}
+    r = llmft('predict', f"model_name_or_path={tiny_run/'base'}", 'eval_dataset=sharegpt_sample',  # as LF's predict configs
+              f"output_dir={tmp_path/'pred2'}", 'max_new_tokens=4')
+    assert r.returncode == 0, r.stderr
+    test = [json.loads(l) for l in (tmp_path/'pred2'/'generated_predictions.jsonl').read_text().splitlines()]
+    assert [t['reference'] for t in test] == [t['reference'] for t in rows]
     r = llmft('eval', f"model_name_or_path={tiny_run/'base'}", 'dataset=alpaca_sample', 'metrics=rouge,blue')
     assert r.returncode == 1 and "metrics: unknown metric blue" in r.stderr
 
@@ -326,3 +331,53 @@ def test_adapter_tokenizer_code_is_not_run_on_a_yes(tiny_run, tmp_path):
     assert r.returncode == 1, r.stdout
     assert 'trust_remote_code: true' in r.stderr and 'Traceback' not in r.stderr
     assert not (evil/'tokenization_evil.py.ran').exists()
+LF_SFT = """### LLaMA-Factory's train_lora/qwen3_lora_sft.yaml (model swapped, bf16 left out)
+model_name_or_path: smollm2-135m-instruct
+trust_remote_code: true
+stage: sft
+do_train: true
+finetuning_type: lora
+lora_rank: 8
+lora_target: all
+dataset: identity
+template: qwen3_nothink
+cutoff_len: 2048
+max_samples: 1000
+overwrite_cache: true
+preprocessing_num_workers: 16
+dataloader_num_workers: 4
+output_dir: saves/qwen3-4b/lora/sft
+logging_steps: 10
+save_steps: 500
+plot_loss: true
+overwrite_output_dir: true
+save_only_model: false
+report_to: none
+per_device_train_batch_size: 1
+gradient_accumulation_steps: 8
+learning_rate: 1.0e-4
+num_train_epochs: 3.0
+lr_scheduler_type: cosine
+warmup_ratio: 0.1
+ddp_timeout: 180000000
+resume_from_checkpoint: null
+"""
+
+def test_check_accepts_an_lf_config_and_shows_lf_differences(tmp_path):
+    cfg = tmp_path/'lf.yaml'
+    cfg.write_text(LF_SFT)
+    r = llmft('check', str(cfg))
+    assert r.returncode == 0, r.stderr
+    assert "trainer:   do_train=True, dataloader_num_workers=4, save_only_model=False, ddp_timeout=180000000" in r.stdout
+    vs = next(l for l in r.stdout.splitlines() if 'vs LF:' in l)
+    assert 'optim' in vs and 'learning_rate' not in vs  # only the LF defaults this config leaves to llmft
+
+def test_check_lf_refusals_and_typos_together(tmp_path):
+    cfg = tmp_path/'lf.yaml'
+    cfg.write_text(LF_SFT + 'image_max_pixels: 262144\nuse_muon: true\neval_strategy: sometimes\nplot_los: true\n')
+    r = llmft('check', str(cfg))
+    assert r.returncode == 1 and 'Traceback' not in r.stderr
+    assert 'image_max_pixels: multimodal training is not supported' in r.stderr
+    assert 'use_muon: not yet implemented in llmft: the Muon optimizer (`use_muon`)' in r.stderr
+    assert 'eval_strategy: must be one of no, steps, epoch' in r.stderr
+    assert "plot_los: unknown key; did you mean 'plot_loss'?" in r.stderr
