@@ -58,7 +58,7 @@ def main(argv=None):
     work = Path(tempfile.mkdtemp(prefix='llmft-gpu-smoke-'))
     base = tiny_model_dir(work/'base', tiny_tokenizer(), **SIZES['small'])
     big = base if a.size == 'small' else tiny_model_dir(work/'base-1b', tiny_tokenizer(), **SIZES['1b'])
-    native_bf16 = bool(cuda and hw.capability and tuple(hw.capability) >= (8, 0))
+    native_bf16 = cuda and hw.bf16  # llmft.hardware's answer: compute capability 8.0+, never emulation
     common = dict(model_name_or_path=str(base), dataset='alpaca_sample', cutoff_len=256, lora_rank=16, lora_target='all',
                   per_device_train_batch_size=4, gradient_accumulation_steps=1, learning_rate=2e-3, max_steps=a.steps,
                   logging_steps=1, save_steps=10_000, report_to='none')
@@ -73,6 +73,8 @@ def main(argv=None):
 
     @check('decisions')
     def _():
+        if cuda:  # checked against torch's own answer, not llmft's: a T4 (sm75) must not count as bf16
+            assert hw.bf16 == (torch.cuda.get_device_capability() >= (8, 0)), (hw.bf16, hw.capability)
         d = decide(cfg('d', **quant), hw)
         want = ('bf16' if native_bf16 else 'fp16') if cuda else 'fp32'
         assert d.precision == want, f'precision {d.precision}, expected {want} on capability {hw.capability}'
@@ -110,8 +112,7 @@ def main(argv=None):
     fast = {}
     @check('unsloth path')
     def _():
-        import importlib.util
-        if not cuda or importlib.util.find_spec('unsloth') is None: return 'skip: needs a CUDA GPU and the unsloth package'
+        if not cuda or not hw.unsloth: return 'skip: needs a CUDA GPU and the unsloth package'
         for kind, kw in (('qlora', quant), ('lora', {})):
             r = finetune(cfg(f'{kind}-unsloth', use_unsloth='true', **kw), verbose=False)
             fast[kind] = r
@@ -173,8 +174,7 @@ def main(argv=None):
     @check('throughput')
     def _():
         if not cuda: return 'skip: throughput is measured on a GPU'
-        import importlib.util
-        have_unsloth = importlib.util.find_spec('unsloth') is not None
+        have_unsloth = hw.unsloth
         rows = []
         for kind, kw in (('qlora', quant), ('lora', {})):
             for backend in ('false', 'true') if have_unsloth else ('false',):
