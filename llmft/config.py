@@ -122,6 +122,7 @@ class TrainKeys:
     save_steps:int = opt(500, 'Write a checkpoint every this many steps', 'train', min=1)
     save_minutes:float|None = opt(None, 'Also write a checkpoint every this many minutes (Colab, Kaggle)', 'train', min=0.0, min_exclusive=True)
     save_total_limit:int|None = opt(2, 'Keep at most this many checkpoints', 'train', min=1)
+    save_mirror_dir:str|None = opt(None, 'Also copy each checkpoint and the final outputs here as they complete (a Drive folder)', 'train')
     eval_steps:int|None = opt(None, 'Evaluate every this many steps (needs val_size or eval_dataset)', 'train', min=1)
     resume:str = opt('auto', 'Continue from the last complete checkpoint: auto, true (must exist) or false', 'train', choices=['auto', 'true', 'false'])
     time_budget_minutes:float|None = opt(None, 'Checkpoint and stop cleanly after this many minutes', 'train', min=0.0, min_exclusive=True)

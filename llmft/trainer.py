@@ -22,10 +22,12 @@ except ImportError: fcntl = None  # Windows: output folders are not locked
 
 # %% auto #0
 __all__ = ['PARTIAL', 'PAIR_MASKS', 'RESULTS', 'LOCK', 'MANIFEST', 'OUTPUT_NAMES', 'RESUME_FREE', 'STAGES', 'causal_lm_loss',
-           'last_checkpoint', 'DiskFullError', 'disk_full_guard', 'SeededLengthGroupedSampler', 'LlmftTrainerMixin',
-           'LlmftTrainer', 'RunGuard', 'JsonlLogger', 'training_args', 'TrainResult', 'llmft_names', 'foreign_outputs',
-           'OutputDirInUse', 'output_dir_lock', 'output_dir_problem', 'resume_changes', 'check_output_dir',
-           'holds_output_dir', 'register_stage', 'stage_trainer', 'train', 'example_config']
+           'last_checkpoint', 'place_folder', 'DiskFullError', 'disk_full_guard', 'SeededLengthGroupedSampler',
+           'LlmftTrainerMixin', 'LlmftTrainer', 'RunGuard', 'JsonlLogger', 'training_args', 'TrainResult',
+           'llmft_names', 'foreign_outputs', 'OutputDirInUse', 'output_dir_lock', 'output_dir_problem',
+           'resume_changes', 'check_output_dir', 'holds_output_dir', 'copy_checkpoint', 'mirror_outputs',
+           'CheckpointMirror', 'hub_checkpoint_repo', 'fetch_hub_checkpoint', 'register_stage', 'stage_trainer',
+           'train', 'example_config']
 
 # %% ../nbs/04_trainer.ipynb #6a0d3d85
 def _prompt_learning(model) -> bool:
@@ -71,6 +73,25 @@ def last_checkpoint(output_dir) -> Path|None:
     if not d.is_dir(): return None
     cks = [p for p in d.iterdir() if re.fullmatch(r'checkpoint-\d+', p.name) and (p/'trainer_state.json').is_file()]
     return max(cks, key=lambda p: int(p.name.split('-')[1]), default=None)
+
+# %% ../nbs/04_trainer.ipynb #f3a10001
+_NO_FOLDER_RENAME = {errno.EXDEV, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM, errno.ENOSYS, errno.EINVAL}
+
+def _copy_marker_last(src:Path, dst:Path, marker:str='trainer_state.json'):
+    "Copy folder `src` to a new `dst`, `marker` last (by rename): a partial copy never looks complete."
+    shutil.copytree(src, dst, ignore=lambda d, names: [marker] if Path(d) == src else [])
+    if (src/marker).is_file():
+        shutil.copy2(src/marker, dst/f'{marker}.tmp'); os.replace(dst/f'{marker}.tmp', dst/marker)
+
+def place_folder(staged, dst):
+    "Move the finished folder `staged` to `dst`, replacing it: a rename, or a copy with its marker last."
+    staged, dst = Path(staged), Path(dst)
+    if dst.exists(): shutil.rmtree(dst)
+    try: os.rename(staged, dst); return
+    except OSError as e:
+        if e.errno not in _NO_FOLDER_RENAME: raise
+    _copy_marker_last(staged, dst)  # a FUSE mount that cannot rename folders, or another device
+    shutil.rmtree(staged)
 
 # %% ../nbs/04_trainer.ipynb #048fa4ee
 def _pause_point(name:str):
@@ -131,20 +152,38 @@ class LlmftTrainerMixin:
         name, staging = f'checkpoint-{self.state.global_step}', run_dir/PARTIAL
         if self.args.should_save: shutil.rmtree(staging/name, ignore_errors=True)
         self.args.output_dir = str(staging)
+        self._staging = True  # Trainer pushes the checkpoint folder to the Hub: wait until it is in place
         try:
             with disk_full_guard(run_dir, name):
                 super()._save_checkpoint(model, trial)
+                if self.args.should_save: self._fix_best(run_dir, staging/name)
                 if self.args.should_save and self.run_config is not None:
                     save_config(self.run_config, staging/name/'llmft_config.yaml')
         except BaseException:
             if self.args.should_save: shutil.rmtree(staging/name, ignore_errors=True)  # no half checkpoint
             raise
-        finally: self.args.output_dir = str(run_dir)
+        finally: self.args.output_dir, self._staging = str(run_dir), False
         self.accelerator.wait_for_everyone()
         if self.args.should_save:
-            shutil.rmtree(run_dir/name, ignore_errors=True)
-            os.rename(staging/name, run_dir/name)
-            rotate_checkpoints(str(run_dir), save_total_limit=self.args.save_total_limit)
+            place_folder(staging/name, run_dir/name)
+            rotate_checkpoints(str(run_dir), save_total_limit=self.args.save_total_limit,
+                               best_model_checkpoint=self.state.best_model_checkpoint)
+        if self.args.push_to_hub: self._push_from_checkpoint(str(run_dir/name))
+
+    def _fix_best(self, run_dir:Path, ck:Path):
+        "Point the state's best checkpoint at its final place (Trainer saw the staging folder); re-save it."
+        if not self.state.best_global_step: return
+        best = run_dir/f'checkpoint-{self.state.best_global_step}'
+        if best.exists() or best.name == ck.name:
+            self.state.best_model_checkpoint = str(best)
+            self.state.save_to_json(str(ck/'trainer_state.json'))
+
+    def _push_from_checkpoint(self, checkpoint_folder):
+        if getattr(self, '_staging', False): return
+        out = Path(self.args.output_dir)
+        before = set(os.listdir(out)) if self.is_world_process_zero() else set()
+        super()._push_from_checkpoint(checkpoint_folder)
+        if self.is_world_process_zero(): _record_outputs(out, set(os.listdir(out)) - before)  # copies: ours
 
     def _save_optimizer_and_scheduler(self, output_dir):
         _pause_point(Path(output_dir).name)  # tests kill a run here: model written, optimizer not yet
@@ -344,7 +383,11 @@ def output_dir_lock(output_dir):
     if fcntl is None or _HELD.get(key, (None, None))[1] == me: yield d; return
     try: fd = _acquire(d/LOCK)
     except OutputDirInUse: raise
-    except OSError as e: raise _unwritable(d, e) from None
+    except OSError as e:
+        if e.errno not in (errno.ENOLCK, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS):
+            raise _unwritable(d, e) from None
+        print(f'llmft: {d} cannot be locked on this filesystem; run one job at a time on it', file=sys.stderr)
+        yield d; return
     _HELD[key] = (fd, me)
     try: yield d
     finally:
@@ -367,7 +410,7 @@ def output_dir_problem(output_dir) -> str|None:
 # %% ../nbs/04_trainer.ipynb #60e31b7d
 RESUME_FREE = {'trust_remote_code', 'use_unsloth', 'flash_attn', 'bf16', 'fp16', 'gradient_checkpointing',
                'eval_dataset', 'preprocessing_num_workers', 'on_bad_rows', 'output_dir',
-               'overwrite_output_dir',
+               'overwrite_output_dir', 'save_mirror_dir',
                'per_device_eval_batch_size', 'num_train_epochs', 'max_steps', 'logging_steps', 'save_steps',
                'save_minutes', 'save_total_limit', 'eval_steps', 'resume', 'time_budget_minutes', 'report_to',
                'deepspeed'}  # the keys that may change between a run and its resume
@@ -405,10 +448,16 @@ def check_output_dir(cfg:Config) -> Path|None:
     if (out/RESULTS).is_file() and not cfg.overwrite_output_dir:
         raise FileExistsError(f'{out} already holds a completed run ({RESULTS}); set '
                               'overwrite_output_dir: true to replace it, or choose another output_dir')
+    if cfg.save_mirror_dir: _check_mirror(cfg)
+    _check_hub(cfg)
     if _starts_fresh(cfg): return None
     ck = last_checkpoint(out)
-    if cfg.resume == 'true' and ck is None:
-        raise FileNotFoundError(f'resume: true, but {out} holds no complete checkpoint to resume from')
+    mk = last_checkpoint(cfg.save_mirror_dir) if cfg.save_mirror_dir else None
+    if mk is not None and (ck is None or _step(mk) > _step(ck)):
+        ck = mk  # a fresh VM: the mirror holds the run's newest checkpoint
+    if cfg.resume == 'true' and ck is None and not hub_checkpoint_repo(cfg):
+        raise FileNotFoundError(f'resume: true, but {out} holds no complete checkpoint to resume from'
+                                + (f', nor does {cfg.save_mirror_dir}' if cfg.save_mirror_dir else ''))
     if ck is not None and (diff := resume_changes(ck, cfg)):
         what = ', '.join(f'{k} (was {a!r}, now {b!r})' for k, (a, b) in diff.items())
         raise ValueError(f'{ck} was saved by a run with other settings: {what}. To resume it, set them back; '
@@ -417,11 +466,13 @@ def check_output_dir(cfg:Config) -> Path|None:
     return ck
 
 def holds_output_dir(f):
-    "Decorate `f(cfg, ...)` to run holding the lock of `cfg.output_dir`, after `check_output_dir`."
+    "Run `f(cfg, ...)` holding the locks of `output_dir` (and its mirror), after `check_output_dir`."
     @functools.wraps(f)
     def _f(cfg, *args, **kwargs):
         _check_place(Path(cfg.output_dir))
-        with output_dir_lock(cfg.output_dir) if _is_main_process() else nullcontext():
+        main, mirror = _is_main_process(), cfg.save_mirror_dir
+        with output_dir_lock(cfg.output_dir) if main else nullcontext(), \
+             output_dir_lock(mirror) if main and mirror else nullcontext():
             check_output_dir(cfg)
             _pause_point('start')
             return f(cfg, *args, **kwargs)
@@ -433,20 +484,39 @@ def _remove_own_outputs(out:Path):
     shutil.rmtree(out/PARTIAL, ignore_errors=True)
     (trash := out/PARTIAL/'old').mkdir(parents=True)
     for n in sorted(llmft_names(out) - {LOCK, MANIFEST, PARTIAL}):  # moved out at once, so never seen half-deleted
-        if (out/n).exists() or (out/n).is_symlink(): os.rename(out/n, trash/n)
+        if (out/n).exists() or (out/n).is_symlink(): _move_away(out/n, trash/n)
     shutil.rmtree(out/PARTIAL)
     _record_outputs(out, [], replace=True)
 
-def _prepare_output_dir(cfg:Config) -> Path|None:
-    "Check `output_dir`; return the checkpoint to resume from. From step 0, first clear llmft's old files."
-    ck, out = check_output_dir(cfg), Path(cfg.output_dir)
+def _move_away(src:Path, dst:Path):
+    "Rename `src` to `dst`; where folders cannot be renamed, delete `src` with its completion marker first."
+    try: os.rename(src, dst); return
+    except OSError as e:
+        if e.errno not in _NO_FOLDER_RENAME or not src.is_dir(): raise
+    (src/'trainer_state.json').unlink(missing_ok=True)  # never a checkpoint that looks complete while it goes
+    shutil.rmtree(src)
+
+def _prepare_output_dir(cfg:Config) -> tuple[Path|None, str|None]:
+    "Check `output_dir`; return the checkpoint to resume from (in `output_dir`) and where it came from."
+    ck, out, mirror = check_output_dir(cfg), Path(cfg.output_dir), cfg.save_mirror_dir
+    origin = ck and str(ck)
     if _is_main_process():
-        if ck is None: _remove_own_outputs(out)
+        if ck is None:  # from step 0: first clear llmft's old files, here and in the mirror
+            _remove_own_outputs(out)
+            if mirror and Path(mirror).is_dir(): _remove_own_outputs(Path(mirror))
         shutil.rmtree(out/PARTIAL, ignore_errors=True)  # what a killed run was writing
+        if ck is not None and ck.parent.resolve() != out.resolve(): ck = copy_checkpoint(ck, out)  # mirror's
+        elif ck is None and not _starts_fresh(cfg) and hub_checkpoint_repo(cfg) and _world_size() == 1:
+            ck, origin = fetch_hub_checkpoint(cfg, out) or (None, None)
+            if ck is None and cfg.resume == 'true':
+                raise FileNotFoundError(f'resume: true, but neither {out} nor the Hub holds a checkpoint')
+            if ck is not None and (diff := resume_changes(ck, cfg)):
+                raise ValueError(f'the Hub checkpoint {origin} was saved by a run with other settings: '
+                                 f"{', '.join(diff)}; set them back, or set resume: false to start over")
         # HF's TensorBoard logs go to output_dir/runs: llmft's when this run creates that folder
         tb = ['runs'] if 'tensorboard' in cfg.report_to and not (out/'runs').exists() else []
         _record_outputs(out, ['trainer_log.jsonl', *tb])
-    return ck
+    return ck, origin
 
 def _peak_memory_mb() -> float:
     if torch.cuda.is_available(): return torch.cuda.max_memory_allocated() / 2**20
@@ -521,7 +591,7 @@ def _write_outputs(trainer, cfg, out:Path, metrics:dict):
     shutil.rmtree(stage, ignore_errors=True); stage.mkdir(parents=True)
     try:
         with disk_full_guard(out, 'the final outputs'):
-            trainer.save_model(str(stage))  # a PEFT model saves its adapter only
+            trainer.save_model(str(stage), _internal_call=True)  # PEFT: the adapter only; no Hub push here
             _pause_point('final-save')
             if trainer.processing_class is not None: trainer.processing_class.save_pretrained(str(stage))
             save_config(cfg, stage/'llmft_config.yaml')
@@ -534,6 +604,139 @@ def _write_outputs(trainer, cfg, out:Path, metrics:dict):
             raise KeyboardInterrupt('while writing the final outputs') from None
         raise
     _promote(stage, out)
+
+# %% ../nbs/04_trainer.ipynb #f3a10011
+def _step(ck:Path) -> int: return int(Path(ck).name.split('-')[1])
+
+def copy_checkpoint(ck, dest, keep:int|None=None, best:str|None=None) -> Path:
+    "Copy the complete checkpoint `ck` into `dest` (staged, so it appears whole); keep the newest `keep`."
+    ck, dest = Path(ck), Path(dest)
+    stage = dest/PARTIAL/ck.name
+    shutil.rmtree(stage, ignore_errors=True); stage.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _copy_marker_last(ck, stage)
+        place_folder(stage, dest/ck.name)
+    finally: shutil.rmtree(stage, ignore_errors=True); _tidy_staging(dest)
+    _record_outputs(dest, [ck.name])
+    best = best and str(dest/Path(best).name)
+    rotate_checkpoints(str(dest), save_total_limit=keep, best_model_checkpoint=best)
+    return dest/ck.name
+
+def mirror_outputs(out, mirror):
+    "Copy the final outputs llmft wrote in `out` (not its checkpoints) into `mirror`, results last."
+    out, mirror = Path(out), Path(mirror)
+    stage = mirror/PARTIAL/'final'
+    shutil.rmtree(stage, ignore_errors=True); stage.mkdir(parents=True)
+    for n in sorted(_manifest(out) - {LOCK, MANIFEST, PARTIAL}):
+        if re.fullmatch(r'checkpoint-\d+', n) or not (out/n).exists(): continue
+        if (out/n).is_dir(): shutil.copytree(out/n, stage/n)
+        else: shutil.copy2(out/n, stage/n)
+    _promote(stage, mirror)
+
+class CheckpointMirror(TrainerCallback):
+    "Copy each checkpoint into `mirror_dir` as soon as it is complete (training waits for the copy)."
+    def __init__(self, mirror_dir): self.dir = Path(mirror_dir)
+    def on_save(self, args, state, control, **kwargs):
+        ck = Path(args.output_dir)/f'checkpoint-{state.global_step}'
+        if not state.is_world_process_zero or not (ck/'trainer_state.json').is_file(): return
+        try: copy_checkpoint(ck, self.dir, args.save_total_limit, state.best_model_checkpoint)
+        except OSError as e:  # a full Drive, a dropped mount: the run goes on, checkpoints in output_dir
+            print(f'llmft: could not copy {ck.name} to save_mirror_dir {self.dir} ({e.strerror or e}); '
+                  'training goes on, with checkpoints in output_dir only', file=sys.stderr)
+
+# %% ../nbs/04_trainer.ipynb #f3a10014
+def _world_size() -> int: return int(os.environ.get('WORLD_SIZE', '1'))
+
+def _check_mirror(cfg:Config):
+    "Refuse a mirror that cannot be written, overlaps `output_dir`, or holds what llmft did not write."
+    m, out = Path(cfg.save_mirror_dir), Path(cfg.output_dir)
+    if (why := refused_output_dir(m) or output_dir_problem(m)):
+        raise ValueError('save_mirror_dir: ' + why.replace('output_dir ', '', 1))
+    a, b = out.resolve(), m.resolve()
+    if a == b or a in b.parents or b in a.parents:
+        raise ValueError(f'save_mirror_dir {m} overlaps output_dir {out}; choose a folder apart from it '
+                         '(on Colab, one on the mounted Drive)')
+    if (clash := foreign_outputs(m)):
+        raise FileExistsError(f'save_mirror_dir {m} holds {_names(clash)}, which llmft did not write; '
+                              'move them away or choose another save_mirror_dir')
+    if (m/RESULTS).is_file() and not cfg.overwrite_output_dir:
+        raise FileExistsError(f'save_mirror_dir {m} already holds a completed run ({RESULTS}), with its '
+                              'outputs; set overwrite_output_dir: true to replace it, or choose another '
+                              'save_mirror_dir')
+
+def hub_checkpoint_repo(cfg:Config) -> str|None:
+    "The Hub repo a run of `cfg` pushes checkpoints to (`push_to_hub`, `hub_strategy: checkpoint`), or None."
+    ta = cfg.trainer_args or {}
+    if not ta.get('push_to_hub') or ta.get('hub_strategy') not in ('checkpoint', 'all_checkpoints'):
+        return None
+    return ta.get('hub_model_id') or Path(cfg.output_dir).absolute().name  # Trainer's own default
+
+def _check_hub(cfg:Config):
+    "A run that pushes to the Hub needs a token: say how to get one before any work is done."
+    import huggingface_hub as hh
+    ta = cfg.trainer_args or {}
+    if ta.get('push_to_hub') and not (ta.get('hub_token') or hh.get_token()):
+        raise ValueError('push_to_hub: true needs a Hugging Face token that can write: run `hf auth login` '
+                         '(in a notebook: huggingface_hub.notebook_login()), or set HF_TOKEN or hub_token; '
+                         'or set push_to_hub: false')
+
+def _short(e:BaseException) -> str:
+    msg = ' '.join(str(e).split()) or type(e).__name__
+    return msg if len(msg) <= 200 else msg[:200] + '...'
+
+def fetch_hub_checkpoint(cfg:Config, dest) -> tuple[Path, str]|None:
+    "Download the newest checkpoint `cfg`'s run pushed to the Hub into `dest`: `(path, where from)`, or None."
+    import huggingface_hub as hh
+    from huggingface_hub.errors import RepositoryNotFoundError, RevisionNotFoundError
+    ta, repo, dest = cfg.trainer_args or {}, hub_checkpoint_repo(cfg), Path(dest)
+    token, rev = ta.get('hub_token') or hh.get_token(), ta.get('hub_revision')
+    try:
+        if '/' not in repo: repo = f"{hh.whoami(token=token)['name']}/{repo}"
+        files = hh.list_repo_files(repo, revision=rev, token=token)
+        names = [f.split('/')[0] for f in files if f.endswith('/trainer_state.json')]
+        if not names: return None  # the repo holds no checkpoint yet
+        name = 'last-checkpoint' if 'last-checkpoint' in names else max(names, key=_step)
+        got = Path(hh.snapshot_download(repo, revision=rev, token=token, allow_patterns=[f'{name}/*'],
+                                        local_dir=dest/PARTIAL/'hub'))/name
+    except (RepositoryNotFoundError, RevisionNotFoundError): return None  # the first run: nothing pushed yet
+    except Exception as e:
+        shutil.rmtree(dest/PARTIAL/'hub', ignore_errors=True)
+        raise ConnectionError(f'cannot look for a checkpoint on the Hub ({repo}): {_short(e)}; check the '
+                              'network and your token, or set resume: false to start over') from None
+    ck = dest/f"checkpoint-{json.loads((got/'trainer_state.json').read_text())['global_step']}"
+    place_folder(got, ck); shutil.rmtree(dest/PARTIAL/'hub', ignore_errors=True); _tidy_staging(dest)
+    _record_outputs(dest, [ck.name])
+    return ck, f'https://huggingface.co/{repo}/tree/{rev or "main"}/{name}'
+
+@contextmanager
+def _hub_errors(cfg:Config):
+    "Turn a failure to create the run's Hub repo (Trainer does it first) into one line that says what to do."
+    try: yield
+    except Exception as e:
+        hub = type(e).__module__.split('.')[0] in ('huggingface_hub', 'httpx', 'requests', 'urllib3')
+        if not (cfg.trainer_args or {}).get('push_to_hub') or not (hub or isinstance(e, ConnectionError)):
+            raise
+        raise ConnectionError(f'push_to_hub: cannot create the Hub repo: {_short(e)}; check the network and '
+                              'that your token can write, or set push_to_hub: false') from None
+
+def _after_outputs(trainer, cfg:Config, out:Path):
+    "Copy the final outputs to the mirror, push them to the Hub; a failure keeps them in `out`, and says so."
+    try:
+        if cfg.save_mirror_dir: mirror_outputs(out, cfg.save_mirror_dir)
+    except OSError as e:
+        print(f'llmft: could not copy the final outputs to save_mirror_dir ({e.strerror or e}); '
+              f'they are in {out}', file=sys.stderr)
+    if not trainer.args.push_to_hub: return
+    try:
+        trainer._finish_current_push()
+        from transformers.utils import hf_api
+        a = trainer.args
+        hf_api().upload_folder(repo_id=trainer.hub_model_id, folder_path=str(out), token=a.hub_token,
+                               revision=a.hub_revision, commit_message='End of training',
+                               ignore_patterns=['checkpoint-*', '.*', '_*'])
+    except Exception as e:
+        print(f'llmft: could not push the final outputs to {trainer.hub_model_id} ({_short(e)}); they are in '
+              f'{out}: `hf upload {trainer.hub_model_id} {out}` pushes them', file=sys.stderr)
 
 # %% ../nbs/04_trainer.ipynb #9c4b6bed
 def _lm_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collator, callbacks, hardware, optimizers=(None, None)):
@@ -558,14 +761,18 @@ def stage_trainer(stage:str):
 def train(cfg:Config, model, tokenizer, train_dataset, eval_dataset=None, data_collator=None, callbacks=(),
           on_log=(), hardware=None, optimizer=None, guard:RunGuard|None=None) -> TrainResult:
     "Train `model` on `train_dataset` as `cfg` says (with `optimizer` if given); resume from the last checkpoint; write the output folder."
-    ck = _prepare_output_dir(cfg)
+    ck, origin = _prepare_output_dir(cfg)
     out = Path(cfg.output_dir); out.mkdir(parents=True, exist_ok=True)
     guard = guard or RunGuard(cfg.save_minutes, cfg.time_budget_minutes)  # a dashboard passes its own, to stop it
-    cbs = [*callbacks, JsonlLogger(out/'trainer_log.jsonl', on_log), guard]  # guard last: it sees this step's signals
-    trainer = stage_trainer(cfg.stage)(cfg, model, tokenizer, train_dataset, eval_dataset, data_collator, cbs, hardware,
-                                       optimizers=(optimizer, None))
+    mirror = [CheckpointMirror(cfg.save_mirror_dir)] if cfg.save_mirror_dir else []
+    cbs = [*callbacks, JsonlLogger(out/'trainer_log.jsonl', on_log), *mirror, guard]  # guard last
+    with _hub_errors(cfg):
+        trainer = stage_trainer(cfg.stage)(cfg, model, tokenizer, train_dataset, eval_dataset, data_collator,
+                                           cbs, hardware, optimizers=(optimizer, None))
     trainer.run_config = cfg  # saved into each checkpoint
-    if ck is not None and trainer.is_world_process_zero(): print(f'Resuming from {ck}', file=sys.stderr)
+    if ck is not None and trainer.is_world_process_zero():
+        print(f'Resuming from {ck}' + (f' (copied from {origin})' if origin != str(ck) else ''),
+              file=sys.stderr)
     t0 = time.perf_counter()
     res = _fit(trainer, ck, out)
     runtime = time.perf_counter() - t0
@@ -581,8 +788,10 @@ def train(cfg:Config, model, tokenizer, train_dataset, eval_dataset=None, data_c
     metrics = {'train_loss': res.training_loss, 'final_loss': next((h['loss'] for h in reversed(history) if 'loss' in h), None),
                'train_runtime': runtime, 'train_steps': trainer.state.global_step,
                'train_tokens': int(seen), 'train_tokens_per_second': tokens / runtime,
-               'peak_memory_mb': _peak_memory_mb(), 'resumed_from': str(ck) if ck else None}
-    if trainer.is_world_process_zero(): _write_outputs(trainer, cfg, out, metrics)
+               'peak_memory_mb': _peak_memory_mb(), 'resumed_from': origin}
+    if trainer.is_world_process_zero():
+        _write_outputs(trainer, cfg, out, metrics)
+        _after_outputs(trainer, cfg, out)  # the mirror and the Hub get the final outputs
     return TrainResult(out, True, metrics, last_checkpoint(out), None, history)
 
 # %% ../nbs/04_trainer.ipynb #af43ba3e
