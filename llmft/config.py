@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_config.ipynb #16992b5b
 from __future__ import annotations
-import collections, dataclasses, difflib, enum, functools, reprlib, types, typing, warnings
+import collections, dataclasses, difflib, enum, functools, logging, reprlib, types, typing, warnings
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 import yaml
@@ -125,6 +125,7 @@ class TrainKeys:
     save_mirror_dir:str|None = opt(None, 'Also copy each checkpoint and the final outputs here as they complete (a Drive folder)', 'train')
     eval_steps:int|None = opt(None, 'Evaluate every this many steps (needs val_size or eval_dataset)', 'train', min=1)
     resume:str = opt('auto', 'Continue from the last complete checkpoint: auto, true (must exist) or false', 'train', choices=['auto', 'true', 'false'])
+    resume_from_checkpoint:str|None = opt(None, 'Resume from this checkpoint folder instead of the newest in output_dir (or the mirror)', 'train')
     time_budget_minutes:float|None = opt(None, 'Checkpoint and stop cleanly after this many minutes', 'train', min=0.0, min_exclusive=True)
     report_to:str = opt('none', 'Where to log: none, tensorboard, wandb (comma-separated)', 'train')
     deepspeed:str|None = opt(None, 'DeepSpeed config file (JSON) for multi-GPU runs', 'train')
@@ -431,8 +432,6 @@ LF_KEYS = {
             'profiler_with_stack profile_modules', 'the torch profiler'),
     **_todo('top_k num_beams max_length repetition_penalty length_penalty', 'this generation setting'),
     **_todo('export_hub_model_id', 'pushing an export to the hub'),
-    **_todo('resume_from_checkpoint', 'resuming from a named checkpoint (llmft resumes from the last complete '
-            'checkpoint in output_dir: resume: auto or true)'),
     **_todo('do_predict predict_with_generate generation_max_length generation_num_beams generation_config',
             'predicting at the end of `llmft train` (`llmft predict CONFIG` answers eval_dataset)'),
 }  # LLaMA-Factory keys that are not llmft keys: what llmft does with each
@@ -597,6 +596,9 @@ def _compat_errors(c:dict) -> list[ConfigIssue]:
     if bad: errs.append(ConfigIssue('metrics', f"unknown metric {', '.join(bad)}; choose from rouge, bleu, exact_match, perplexity, accuracy"))
     if c['interleave_probs'] and c['mix_strategy'] == 'concat':
         errs.append(ConfigIssue('interleave_probs', 'probabilities only apply when mix_strategy is interleave_under, interleave_over or interleave_once'))
+    if c['resume_from_checkpoint'] and c['resume'] == 'false':
+        errs.append(ConfigIssue('resume_from_checkpoint', 'resume: false starts over; leave resume_from_checkpoint '
+                                'empty, or set resume: auto to resume from it'))
     if c['val_size'] >= 1 and not float(c['val_size']).is_integer():
         errs.append(ConfigIssue('val_size', f"a share must be below 1 and a count a whole number, got {c['val_size']}"))
     if c['stage'] == 'kto' and c['per_device_train_batch_size'] < 2:
@@ -732,3 +734,6 @@ def save_config(cfg:Config, path):
     d = asdict(cfg); d |= d.pop('trainer_args')
     Path(path).write_text(yaml.safe_dump(d, sort_keys=False), encoding='utf-8')
     return Path(path)
+
+# %% ../nbs/00_config.ipynb #a1f0c0f2
+logging.getLogger('bitsandbytes.backends.cpu.ops').setLevel(logging.ERROR)  # "Failed to load CPU gemm_4bit_forward"

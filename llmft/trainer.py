@@ -410,7 +410,7 @@ def output_dir_problem(output_dir) -> str|None:
 # %% ../nbs/04_trainer.ipynb #60e31b7d
 RESUME_FREE = {'trust_remote_code', 'use_unsloth', 'flash_attn', 'bf16', 'fp16', 'gradient_checkpointing',
                'eval_dataset', 'preprocessing_num_workers', 'on_bad_rows', 'output_dir',
-               'overwrite_output_dir', 'save_mirror_dir',
+               'overwrite_output_dir', 'save_mirror_dir', 'resume_from_checkpoint',
                'per_device_eval_batch_size', 'num_train_epochs', 'max_steps', 'logging_steps', 'save_steps',
                'save_minutes', 'save_total_limit', 'eval_steps', 'resume', 'time_budget_minutes', 'report_to',
                'deepspeed'}  # the keys that may change between a run and its resume
@@ -450,11 +450,9 @@ def check_output_dir(cfg:Config) -> Path|None:
                               'overwrite_output_dir: true to replace it, or choose another output_dir')
     if cfg.save_mirror_dir: _check_mirror(cfg)
     _check_hub(cfg)
-    if _starts_fresh(cfg): return None
-    ck = last_checkpoint(out)
-    mk = last_checkpoint(cfg.save_mirror_dir) if cfg.save_mirror_dir else None
-    if mk is not None and (ck is None or _step(mk) > _step(ck)):
-        ck = mk  # a fresh VM: the mirror holds the run's newest checkpoint
+    if cfg.resume_from_checkpoint: ck = _named_checkpoint(Path(cfg.resume_from_checkpoint))
+    elif _starts_fresh(cfg): return None
+    else: ck = _newest_checkpoint(cfg, out)
     if cfg.resume == 'true' and ck is None and not hub_checkpoint_repo(cfg):
         raise FileNotFoundError(f'resume: true, but {out} holds no complete checkpoint to resume from'
                                 + (f', nor does {cfg.save_mirror_dir}' if cfg.save_mirror_dir else ''))
@@ -464,6 +462,20 @@ def check_output_dir(cfg:Config) -> Path|None:
                          f'to start over in {out}, set resume: false (its checkpoints are replaced); '
                          'or choose another output_dir')
     return ck
+
+def _named_checkpoint(ck:Path) -> Path:
+    "The checkpoint `resume_from_checkpoint` names, if it is one and complete."
+    if not (ck/'trainer_state.json').is_file():
+        raise FileNotFoundError(f'resume_from_checkpoint: {ck} is not a complete checkpoint (it holds no '
+                                'trainer_state.json); name a checkpoint-N folder, or leave it empty to resume from '
+                                'the newest one in output_dir')
+    return ck
+
+def _newest_checkpoint(cfg:Config, out:Path) -> Path|None:
+    "The newest complete checkpoint in `out`, or in the mirror when that one is newer (a fresh VM)."
+    ck = last_checkpoint(out)
+    mk = last_checkpoint(cfg.save_mirror_dir) if cfg.save_mirror_dir else None
+    return mk if mk is not None and (ck is None or _step(mk) > _step(ck)) else ck
 
 def holds_output_dir(f):
     "Run `f(cfg, ...)` holding the locks of `output_dir` (and its mirror), after `check_output_dir`."
@@ -505,7 +517,8 @@ def _prepare_output_dir(cfg:Config) -> tuple[Path|None, str|None]:
             _remove_own_outputs(out)
             if mirror and Path(mirror).is_dir(): _remove_own_outputs(Path(mirror))
         shutil.rmtree(out/PARTIAL, ignore_errors=True)  # what a killed run was writing
-        if ck is not None and ck.parent.resolve() != out.resolve(): ck = copy_checkpoint(ck, out)  # mirror's
+        if ck is not None and (ck.parent.resolve() != out.resolve() or not re.fullmatch(r'checkpoint-\d+', ck.name)):
+            ck = copy_checkpoint(ck, out)  # the mirror's, or the one resume_from_checkpoint names
         elif ck is None and not _starts_fresh(cfg) and hub_checkpoint_repo(cfg) and _world_size() == 1:
             ck, origin = fetch_hub_checkpoint(cfg, out) or (None, None)
             if ck is None and cfg.resume == 'true':
@@ -611,16 +624,18 @@ def _step(ck:Path) -> int: return int(Path(ck).name.split('-')[1])
 def copy_checkpoint(ck, dest, keep:int|None=None, best:str|None=None) -> Path:
     "Copy the complete checkpoint `ck` into `dest` (staged, so it appears whole); keep the newest `keep`."
     ck, dest = Path(ck), Path(dest)
-    stage = dest/PARTIAL/ck.name
+    name = ck.name if re.fullmatch(r'checkpoint-\d+', ck.name) else \
+        f"checkpoint-{json.loads((ck/'trainer_state.json').read_text())['global_step']}"  # Trainer's name for it
+    stage = dest/PARTIAL/name
     shutil.rmtree(stage, ignore_errors=True); stage.parent.mkdir(parents=True, exist_ok=True)
     try:
         _copy_marker_last(ck, stage)
-        place_folder(stage, dest/ck.name)
+        place_folder(stage, dest/name)
     finally: shutil.rmtree(stage, ignore_errors=True); _tidy_staging(dest)
-    _record_outputs(dest, [ck.name])
+    _record_outputs(dest, [name])
     best = best and str(dest/Path(best).name)
     rotate_checkpoints(str(dest), save_total_limit=keep, best_model_checkpoint=best)
-    return dest/ck.name
+    return dest/name
 
 def mirror_outputs(out, mirror):
     "Copy the final outputs llmft wrote in `out` (not its checkpoints) into `mirror`, results last."
