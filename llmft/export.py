@@ -8,13 +8,14 @@ import gc, json, shutil
 from pathlib import Path
 import torch
 import yaml
+from huggingface_hub import ModelCard, ModelCardData
 from .config import Config
 from .catalog import model_path, write_atomic_dir
 from .model import load_pretrained, load_trained, trained_config
 
 # %% auto #0
 __all__ = ['PARITY_PROMPTS', 'DTYPES', 'GGUF_EXPORT_DTYPES', 'adapter_training_config', 'model_outputs', 'compare_outputs',
-           'parity', 'export_merged', 'export_adapter', 'export_gguf']
+           'parity', 'model_card', 'export_merged', 'export_adapter', 'export_gguf']
 
 # %% ../nbs/05b_export.ipynb #536692c7
 def adapter_training_config(adapter_dir) -> dict:
@@ -46,37 +47,36 @@ def parity(reference, candidate, tokenizer, prompts=PARITY_PROMPTS, max_new_toke
     "Compare two models on `prompts`: the largest logit difference, and whether their greedy answers agree."
     return compare_outputs(*(model_outputs(m, tokenizer, prompts, max_new_tokens) for m in (reference, candidate)))
 
+# %% ../nbs/05b_export.ipynb #5c0a0002
+def model_card(export_dir,               # where the export goes (the load example names it)
+               train_cfg:dict,           # the training config saved with the adapter
+               metrics:dict,             # train_results.json
+               fmt:str,                  # what the export is, e.g. 'merged safetensors (bfloat16)'
+               check:dict|None=None,     # the parity check of a merge
+               adapter:bool=False,       # an adapter to load on top of its base, not a whole model
+              ) -> ModelCard:
+    "The `huggingface_hub.ModelCard` of an export: metadata, method, data, metrics, parity and how to load it."
+    base, ft, stage = (train_cfg.get('model_name_or_path'), train_cfg.get('finetuning_type', 'lora'),
+                       train_cfg.get('stage', 'sft'))
+    data = ModelCardData(base_model=base, library_name='peft' if adapter else 'transformers', tags=['llmft', ft, stage])
+    q = train_cfg.get('quantization_bit')
+    lines = [f'- base model: `{base}`', f"- method: {ft}{f' (QLoRA, {q}-bit base)' if q else ''}, stage {stage}",
+             f"- data: {train_cfg.get('dataset') or '(not recorded)'}"]
+    if check: lines.append(f"- parity with base + adapter: largest logit difference {check['max_logit_diff']:.2e}, "
+                           f"greedy answers {'identical' if check['greedy_match'] else 'different'}")
+    m = [f'- {k}: {v}' for k, v in metrics.items() if isinstance(v, (int, float, str))] or ['- (none recorded)']
+    load = ['from transformers import AutoModelForCausalLM, AutoTokenizer']
+    if adapter: load += ['from peft import PeftModel', f"model = AutoModelForCausalLM.from_pretrained('{base}')",
+                         f"model = PeftModel.from_pretrained(model, '{export_dir}')"]
+    else: load += [f"model = AutoModelForCausalLM.from_pretrained('{export_dir}')"]
+    load.append(f"tokenizer = AutoTokenizer.from_pretrained('{export_dir}')")
+    body = '\n'.join([f'# {Path(export_dir).name}', '',
+                      f'Fine-tuned with [llmft](https://github.com/llmft/llmft) and exported as {fmt}.', '', *lines,
+                      '', '## Training metrics', *m, '', '## How to load', '```python', *load, '```', ''])
+    return ModelCard(f'---\n{data.to_yaml()}\n---\n{body}')
+
 # %% ../nbs/05b_export.ipynb #ee6e2287
 DTYPES = {'float32': torch.float32, 'bfloat16': torch.bfloat16, 'float16': torch.float16}
-
-def _model_card(cfg:Config, train_cfg:dict, metrics:dict, check:dict, fmt:str) -> str:
-    base = train_cfg.get('model_name_or_path', cfg.model_name_or_path)
-    method = train_cfg.get('finetuning_type', 'lora') + (f" (QLoRA, {train_cfg['quantization_bit']}-bit base)" if train_cfg.get('quantization_bit') else '')
-    m = '\n'.join(f'- {k}: {v}' for k, v in metrics.items() if isinstance(v, (int, float, str)) and v is not None) or '- (no training metrics found)'
-    load = ("from transformers import AutoModelForCausalLM, AutoTokenizer\n"
-            f"model = AutoModelForCausalLM.from_pretrained('{cfg.export_dir}')\ntokenizer = AutoTokenizer.from_pretrained('{cfg.export_dir}')")
-    return f"""---
-base_model: {base}
-library_name: transformers
-tags: [llmft, {train_cfg.get('finetuning_type', 'lora')}, {train_cfg.get('stage', 'sft')}]
----
-# {Path(cfg.export_dir).name}
-
-Fine-tuned with [llmft](https://github.com/llmft/llmft) and exported as {fmt}.
-
-- base model: `{base}`
-- method: {method}, stage {train_cfg.get('stage', 'sft')}
-- data: {train_cfg.get('dataset') or '(not recorded)'}
-- parity with base + adapter: largest logit difference {check.get('max_logit_diff', float('nan')):.2e}, greedy answers {'identical' if check.get('greedy_match') else 'different'}
-
-## Training metrics
-{m}
-
-## How to load
-```python
-{load}
-```
-"""
 
 def _free():
     "Give the memory of dropped models back before the next one loads (on a 15 GB GPU two 7B copies do not fit)."
@@ -119,7 +119,8 @@ def export_merged(cfg:Config,                  # adapter_name_or_path, export_di
     def write(tmp):
         merged.save_pretrained(tmp, max_shard_size=f'{int(cfg.export_size * 1000)}MB')
         tok.save_pretrained(tmp)
-        (tmp/'README.md').write_text(_model_card(cfg, tc, metrics, check, f'merged safetensors ({str(dtype).split(".")[-1]})'))
+        fmt = f'merged safetensors ({str(dtype).split(".")[-1]})'
+        model_card(cfg.export_dir, {'model_name_or_path': base, **tc}, metrics, fmt, check).save(tmp/'README.md')
         (tmp/'llmft_export.json').write_text(json.dumps({'parity': check, 'base': base, 'adapter': str(adapter),
                                                          'quantization': dec.quantization, 'precision': dec.precision}, indent=2))
     if out.exists(): out.rmdir()
@@ -137,11 +138,8 @@ def export_adapter(cfg:Config) -> Path:
     def write(tmp):
         for f in adapter.iterdir():
             if f.is_file() and not f.name.startswith(('.', 'trainer_log')): shutil.copy2(f, tmp/f.name)
-        card = _model_card(cfg, tc, metrics, {}, 'a PEFT adapter').replace(
-            'parity with base + adapter: largest logit difference nan, greedy answers different', 'load it on top of the base model')
-        (tmp/'README.md').write_text(card.replace(f"AutoModelForCausalLM.from_pretrained('{cfg.export_dir}')",
-                                                  f"AutoModelForCausalLM.from_pretrained('{tc.get('model_name_or_path', cfg.model_name_or_path)}')"
-                                                  f"\nfrom peft import PeftModel\nmodel = PeftModel.from_pretrained(model, '{cfg.export_dir}')"))
+        tc_ = {'model_name_or_path': cfg.model_name_or_path, **tc}
+        model_card(cfg.export_dir, tc_, metrics, 'a PEFT adapter', adapter=True).save(tmp/'README.md')
     if out.exists(): out.rmdir()
     return write_atomic_dir(out, write)
 
