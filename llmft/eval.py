@@ -24,7 +24,8 @@ def load_metric(name:str):
         return evaluate.load(importlib.import_module(f'llmft.metrics.{name}').__file__)
     try: return evaluate.load(name)
     except Exception as e:
-        raise ValueError(f"could not load metric '{name}' ({type(e).__name__}); offline, use one of {', '.join(METRICS)}") from None
+        raise ValueError(f"could not load metric '{name}' ({type(e).__name__}); "
+                         f"offline, use one of {', '.join(METRICS)}") from None
 
 # %% ../nbs/06_eval.ipynb #835092dd
 def _norm(s:str) -> str: return ' '.join(str(s).lower().strip().rstrip('.!?').split())
@@ -41,10 +42,12 @@ def perplexity(model, tokenizer, texts, batch_size:int=8, max_length:int=1024) -
     total, count = 0.0, 0
     model.eval()
     for i in range(0, len(texts), batch_size):
-        enc = tokenizer(texts[i:i+batch_size], return_tensors='pt', padding=True, truncation=True, max_length=max_length).to(model.device)
+        enc = tokenizer(texts[i:i+batch_size], return_tensors='pt', padding=True, truncation=True,
+                        max_length=max_length).to(model.device)
         logits = model(**enc).logits[:, :-1].float()
         tgt = enc['input_ids'][:, 1:].masked_fill(enc['attention_mask'][:, 1:] == 0, -100)
-        total += F.cross_entropy(logits.flatten(0, 1), tgt.flatten(), ignore_index=-100, reduction='sum').item()
+        total += F.cross_entropy(logits.flatten(0, 1), tgt.flatten(), ignore_index=-100,
+                                 reduction='sum').item()
         count += (tgt != -100).sum().item()
     return math.exp(total / max(count, 1))
 
@@ -54,7 +57,8 @@ LETTERS = 'ABCD'
 def mc_prompt(row:dict, shots=(), mode:str='letter') -> str:
     "The prompt for multiple-choice `row` (question, A-D, answer), after the solved examples `shots`."
     def block(r, with_answer):
-        if mode == 'text': return r['question'].strip() + '\nAnswer:' + (f" {r[r['answer']]}\n\n" if with_answer else '')
+        if mode == 'text':
+            return r['question'].strip() + '\nAnswer:' + (f" {r[r['answer']]}\n\n" if with_answer else '')
         s = r['question'].strip() + '\n' + '\n'.join(f'{l}. {r[l]}' for l in LETTERS) + '\nAnswer:'
         return s + (f" {r['answer']}\n\n" if with_answer else '')
     return ''.join(block(s, True) for s in shots) + block(row, False)
@@ -72,11 +76,12 @@ def score_choices(model, tokenizer, prompt:str, choices=LETTERS) -> list[float]:
     return scores
 
 def mc_eval(model, tokenizer, rows, k:int=0, dev_rows=(), mode:str='letter') -> dict:
-    "Accuracy on multiple-choice `rows` (`letter` or `text` scoring), k-shot with the first `k` of `dev_rows`."
+    "Accuracy on multiple-choice `rows` (`letter` or `text` scoring), k-shot with the first `k` `dev_rows`."
     shots = list(dev_rows)[:k]
     preds = []
     for r in rows:
-        s = score_choices(model, tokenizer, mc_prompt(r, shots, mode), LETTERS if mode == 'letter' else [r[l] for l in LETTERS])
+        s = score_choices(model, tokenizer, mc_prompt(r, shots, mode),
+                          LETTERS if mode == 'letter' else [r[l] for l in LETTERS])
         preds.append(LETTERS[max(range(4), key=s.__getitem__)])
     acc = sum(p == r['answer'] for p, r in zip(preds, rows)) / max(len(rows), 1)
     return {'accuracy': acc, 'predictions': preds, 'n': len(rows), 'k': k, 'mode': mode}
@@ -96,16 +101,19 @@ def text_metrics(predictions, references, metrics=('rouge', 'bleu', 'exact_match
     out = {}
     for m in metrics:
         if m == 'exact_match': out['exact_match'] = exact_match(predictions, references)
-        elif m == 'rouge': out.update(load_metric('rouge').compute(predictions=predictions, references=references))
-        elif m == 'bleu': out['bleu'] = load_metric('bleu').compute(predictions=predictions, references=references)['bleu']
+        elif m == 'rouge':
+            out.update(load_metric('rouge').compute(predictions=predictions, references=references))
+        elif m == 'bleu':
+            out['bleu'] = load_metric('bleu').compute(predictions=predictions, references=references)['bleu']
         else: raise ValueError(f"unknown text metric '{m}'; choose from rouge, bleu, exact_match")
     return out
 
 # %% ../nbs/06_eval.ipynb #0bdc6837
 class Comparison:
-    "Answers of several models to the same prompts, with scores; prints as a table, shows as HTML in a notebook."
+    "Answers of several models to the same prompts, with scores; prints as a table, HTML in a notebook."
     def __init__(self, prompts, answers:dict, references=None, scores:dict|None=None):
-        self.prompts, self.answers, self.references, self.scores = list(prompts), answers, references, scores or {}
+        self.prompts, self.answers = list(prompts), answers
+        self.references, self.scores = references, scores or {}
 
     def __str__(self):
         names = list(self.answers)
@@ -114,9 +122,12 @@ class Comparison:
         head = ['prompt'] + (['reference'] if self.references else []) + names
         lines = [' | '.join(f'{h:{w}}' for h in head), '-+-'.join('-' * w for _ in head)]
         for i, p in enumerate(self.prompts):
-            row = [p] + ([str(self.references[i])] if self.references else []) + [self.answers[n][i] for n in names]
+            row = ([p] + ([str(self.references[i])] if self.references else [])
+                   + [self.answers[n][i] for n in names])
             lines.append(' | '.join(f'{cut(c):{w}}' for c in row))
-        for k, v in self.scores.items(): lines.append(f'{k}: ' + ', '.join(f'{n} {s:.0%}' if isinstance(s, float) else f'{n} {s}' for n, s in v.items()))
+        for k, v in self.scores.items():
+            lines.append(f'{k}: ' + ', '.join(f'{n} {s:.0%}' if isinstance(s, float) else f'{n} {s}'
+                                              for n, s in v.items()))
         return '\n'.join(lines)
     __repr__ = __str__
 
@@ -125,14 +136,17 @@ class Comparison:
         names = list(self.answers)
         head = ['prompt'] + (['reference'] if self.references else []) + names
         rows = ''.join('<tr>' + ''.join(f'<td>{html.escape(str(c))}</td>' for c in
-                       [p] + ([self.references[i]] if self.references else []) + [self.answers[n][i] for n in names]) + '</tr>'
+                       [p] + ([self.references[i]] if self.references else [])
+                       + [self.answers[n][i] for n in names]) + '</tr>'
                        for i, p in enumerate(self.prompts))
-        sc = ''.join(f'<p><b>{html.escape(k)}</b>: ' + ', '.join(f'{html.escape(n)} {s:.0%}' if isinstance(s, float) else f'{n} {s}'
-                     for n, s in v.items()) + '</p>' for k, v in self.scores.items())
+        sc = ''.join(f'<p><b>{html.escape(k)}</b>: '
+                     + ', '.join(f'{html.escape(n)} {s:.0%}' if isinstance(s, float) else f'{n} {s}'
+                                 for n, s in v.items()) + '</p>' for k, v in self.scores.items())
         return f"<table><tr>{''.join(f'<th>{h}</th>' for h in head)}</tr>{rows}</table>{sc}"
 
-def compare(models:dict, tokenizer, prompts, references=None, max_new_tokens:int=48, score=None) -> Comparison:
-    "Generate with each of `models` (name → model) for `prompts`; score each with `score(preds, refs)` (default exact match)."
+def compare(models:dict, tokenizer, prompts, references=None, max_new_tokens:int=48,
+            score=None) -> Comparison:
+    "`models` (name → model) each answer `prompts`, scored by `score(preds, refs)` (default exact match)."
     from llmft.inference import generate
     answers = {n: generate(m, tokenizer, prompts, max_new_tokens=max_new_tokens) for n, m in models.items()}
     scores = {}
@@ -143,11 +157,12 @@ def compare(models:dict, tokenizer, prompts, references=None, max_new_tokens:int
 
 # %% ../nbs/06_eval.ipynb #5bea28dc
 def dataset_examples(cfg) -> list[dict]:
-    "Every conversation of `cfg.dataset` as `{'prompt': messages before the last reply, 'reference': that reply}`."
+    "Every conversation of `cfg.dataset` as `{'prompt': messages before the last reply, 'reference': it}`."
     from llmft.data import resolve_dataset, load_records
     out = []
     for name in [n.strip() for n in (cfg.dataset or '').split(',') if n.strip()]:
-        rows, _ = load_records(resolve_dataset(name, cfg.dataset_dir), 'sft', cfg.on_bad_rows, cfg.max_samples)
+        rows, _ = load_records(resolve_dataset(name, cfg.dataset_dir), 'sft', cfg.on_bad_rows,
+                               cfg.max_samples)
         for r in rows:
             msgs = r['messages']
             out.append({'prompt': msgs[:-1], 'reference': msgs[-1]['content']})
@@ -159,30 +174,35 @@ def mc_rows(cfg) -> list[dict]:
     rows = []
     for name in [n.strip() for n in (cfg.dataset or '').split(',') if n.strip()]:
         for _, _, rec in iter_records(resolve_dataset(name, cfg.dataset_dir)):
-            if isinstance(rec, dict) and all(k in rec for k in ('question', *LETTERS, 'answer')): rows.append(rec)
+            if isinstance(rec, dict) and all(k in rec for k in ('question', *LETTERS, 'answer')):
+                rows.append(rec)
     return rows[:cfg.max_samples] if cfg.max_samples else rows
 
 def predict(cfg, model, tokenizer, examples=None) -> Path:
-    "Generate an answer for every example of `cfg.dataset` and write `generated_predictions.jsonl` in `cfg.output_dir`."
+    "Answer every example of `cfg.dataset`; write `generated_predictions.jsonl` in `cfg.output_dir`."
     from llmft.inference import generate
     ex = examples if examples is not None else dataset_examples(cfg)
     preds = generate(model, tokenizer, [e['prompt'] for e in ex], max_new_tokens=cfg.max_new_tokens,
                      temperature=cfg.temperature, top_p=cfg.top_p, batch_size=cfg.per_device_eval_batch_size)
     out = Path(cfg.output_dir); out.mkdir(parents=True, exist_ok=True)
     p = out/'generated_predictions.jsonl'
-    p.write_text(''.join(json.dumps({'prompt': e['prompt'], 'reference': e['reference'], 'prediction': y}, ensure_ascii=False) + '\n'
+    p.write_text(''.join(json.dumps({'prompt': e['prompt'], 'reference': e['reference'], 'prediction': y},
+                                    ensure_ascii=False) + '\n'
                          for e, y in zip(ex, preds)), encoding='utf-8')
     return p
 
 def evaluate_run(cfg, model, tokenizer) -> dict:
-    "Compute `cfg.metrics` on `cfg.dataset` with `model`; write them to `eval_results.json` in `cfg.output_dir`."
+    "Compute `cfg.metrics` on `cfg.dataset` with `model`; write `eval_results.json` in `cfg.output_dir`."
     metrics = [m.strip() for m in cfg.metrics.split(',') if m.strip()]
     res, text = {}, [m for m in metrics if m in ('rouge', 'bleu', 'exact_match')]
     if 'accuracy' in metrics:
         rows = mc_rows(cfg)
-        if not rows: raise ValueError('metrics has accuracy, but the dataset has no multiple-choice rows (question, A, B, C, D, answer)')
-        r = mc_eval(model, tokenizer, rows, k=cfg.n_shot, dev_rows=rows, mode=cfg.mc_scoring) if not cfg.n_shot else \
-            mc_eval(model, tokenizer, rows[cfg.n_shot:], k=cfg.n_shot, dev_rows=rows[:cfg.n_shot], mode=cfg.mc_scoring)
+        if not rows: raise ValueError('metrics has accuracy, but the dataset has no multiple-choice rows '
+                                      '(question, A, B, C, D, answer)')
+        r = (mc_eval(model, tokenizer, rows, k=cfg.n_shot, dev_rows=rows, mode=cfg.mc_scoring)
+             if not cfg.n_shot else
+             mc_eval(model, tokenizer, rows[cfg.n_shot:], k=cfg.n_shot, dev_rows=rows[:cfg.n_shot],
+                     mode=cfg.mc_scoring))
         res.update(accuracy=r['accuracy'], mc_questions=r['n'])
     if text or 'perplexity' in metrics:
         ex = dataset_examples(cfg)
@@ -191,8 +211,9 @@ def evaluate_run(cfg, model, tokenizer) -> dict:
             rows = [json.loads(l) for l in p.read_text(encoding='utf-8').splitlines()]
             res.update(text_metrics([r['prediction'] for r in rows], [r['reference'] for r in rows], text))
         if 'perplexity' in metrics:
-            res['perplexity'] = perplexity(model, tokenizer, [e['prompt'] + [{'role': 'assistant', 'content': e['reference']}] for e in ex],
-                                           batch_size=cfg.per_device_eval_batch_size, max_length=cfg.cutoff_len)
+            chats = [e['prompt'] + [{'role': 'assistant', 'content': e['reference']}] for e in ex]
+            res['perplexity'] = perplexity(model, tokenizer, chats, batch_size=cfg.per_device_eval_batch_size,
+                                           max_length=cfg.cutoff_len)
         res['examples'] = len(ex)
     out = Path(cfg.output_dir); out.mkdir(parents=True, exist_ok=True)
     (out/'eval_results.json').write_text(json.dumps(res, indent=2))

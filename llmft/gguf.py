@@ -119,7 +119,7 @@ def _tiny_bytelevel(specials, regex=None, bos=None, **kw):
     return PreTrainedTokenizerFast(tokenizer_object=tk, bos_token=bos, **kw)
 
 def _tiny_sentencepiece(specials, prefix:bool, bos=None, rstrip=(), **kw):
-    "A SentencePiece-style BPE tokenizer: `▁` for spaces, byte fallback (`<0x00>`..), maybe a leading `▁`."
+    "A SentencePiece-style BPE tokenizer: `▁` for spaces, byte fallback (`<0x00>`..), maybe leading `▁`."
     from tokenizers import Tokenizer, AddedToken, models, pre_tokenizers, decoders, trainers, normalizers
     from transformers import PreTrainedTokenizerFast
     tr = Tokenizer(models.BPE())
@@ -361,7 +361,7 @@ def _adds(tokenizer, which:str) -> bool:
     return tid is not None and end(ids) == [tid] and end(bare) != end(ids)
 
 def gguf_vocab(tokenizer, vocab_size:int, chat_template:str|None=None, tokenizer_pre:str|None=None) -> dict:
-    "The `tokenizer.*` keys of a GGUF file for a transformers fast tokenizer, as a dict of GGUF key → value."
+    "The `tokenizer.*` keys of a GGUF file for a transformers fast tokenizer: a dict of GGUF key → value."
     import gguf
     TT = gguf.TokenType
     tj = json.loads(tokenizer.backend_tokenizer.to_str())

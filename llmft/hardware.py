@@ -20,14 +20,14 @@ class Hardware:
     device:str                # 'cuda' or 'cpu'
     name:str                  # GPU name (the weakest GPU when there are several), or 'CPU'
     cuda:bool                 # a CUDA GPU is usable
-    bf16:bool                 # native bf16: CUDA compute capability 8.0 or newer (emulated bf16 does not count)
+    bf16:bool                 # native bf16: CUDA compute capability 8.0+ (emulated bf16 does not count)
     gpu_count:int             # number of CUDA devices
     gpu_memory_gb:float|None  # memory of the smallest GPU, in GiB as torch reports it
     cpu_count:int             # usable CPU cores
     ram_gb:float              # total system memory
     capability:tuple|None=None  # CUDA compute capability (major, minor) of the weakest GPU
     flash_attn:bool=False     # the flash-attn package's CUDA extension imports
-    unsloth:bool=False        # the unsloth package is installed (found, not imported: that patches transformers)
+    unsloth:bool=False        # unsloth is installed (found, not imported: that patches transformers)
 
     @property
     def precision(self) -> str:
@@ -39,11 +39,12 @@ class Hardware:
         else:
             cap = f', sm{self.capability[0]}{self.capability[1]}' if self.capability else ''
             gpu = f'{self.gpu_count}× {self.name} ({self.gpu_memory_gb:.0f} GB{cap})'
-        return f'{gpu}, {self.cpu_count} CPU cores, {self.ram_gb:.0f} GB RAM, default precision {self.precision}'
+        return (f'{gpu}, {self.cpu_count} CPU cores, {self.ram_gb:.0f} GB RAM, '
+                f'default precision {self.precision}')
 
 # %% ../nbs/01a_hardware.ipynb #f31a4c20
 def _flash_attn_imports() -> bool:
-    "Whether flash-attn is installed *and* its CUDA extension loads (a wheel built for another torch fails here)."
+    "Whether flash-attn is installed *and* its CUDA extension loads (a wheel for another torch fails here)."
     if importlib.util.find_spec('flash_attn') is None: return False
     try:
         from flash_attn import flash_attn_func  # noqa: F401
@@ -53,7 +54,7 @@ def _flash_attn_imports() -> bool:
 def _unsloth_installed() -> bool: return importlib.util.find_spec('unsloth') is not None
 
 def detect_hardware(cuda=None) -> Hardware:
-    "Describe this machine from what `cuda` (default `torch.cuda`) reports: GPUs, native bf16, memory, CPU cores."
+    "Describe this machine from what `cuda` (default `torch.cuda`) reports: GPUs, bf16, memory, CPU cores."
     import psutil
     if cuda is None: import torch; cuda = torch.cuda
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1
@@ -63,7 +64,8 @@ def detect_hardware(cuda=None) -> Hardware:
     props = [cuda.get_device_properties(i) for i in range(cuda.device_count())]
     weakest = min(props, key=lambda p: ((p.major, p.minor), p.total_memory))
     cap = (weakest.major, weakest.minor)
-    return Hardware('cuda', weakest.name, True, cap >= (8, 0), len(props), min(p.total_memory for p in props) / 2**30,
+    gpu_gb = min(p.total_memory for p in props) / 2**30
+    return Hardware('cuda', weakest.name, True, cap >= (8, 0), len(props), gpu_gb,
                     cpus, ram, cap, _flash_attn_imports(), _unsloth_installed())
 
 # %% ../nbs/01a_hardware.ipynb #7c18a329
@@ -84,7 +86,8 @@ class FakeCuda:
     def is_available(self): return True
     def device_count(self): return self.n
     def get_device_properties(self, i=0):
-        return SimpleNamespace(name=self.gpu_name, major=self.cap[0], minor=self.cap[1], total_memory=int(self.gb * 2**30))
+        return SimpleNamespace(name=self.gpu_name, major=self.cap[0], minor=self.cap[1],
+                               total_memory=int(self.gb * 2**30))
     def get_device_capability(self, i=None): return self.cap
     def get_device_name(self, i=None): return self.gpu_name
     def is_bf16_supported(self, including_emulation:bool=True):
@@ -93,12 +96,15 @@ class FakeCuda:
 def persona_key(name:str) -> str:
     "The `GPU_PERSONAS` key of `name` ('t4', 'A100', '2xT4', 'h100'...), or a `ValueError` listing them."
     key = str(name).strip().upper().replace('_', '-').replace(' ', '-')
-    key = {'A100': 'A100-40GB', 'A100-40': 'A100-40GB', 'A100-80': 'A100-80GB', '2XT4': '2xT4', '2X-T4': '2xT4'}.get(key, key)
-    if key not in GPU_PERSONAS: raise ValueError(f"unknown GPU '{name}'; known: {', '.join(GPU_PERSONAS)}, cpu")
+    key = {'A100': 'A100-40GB', 'A100-40': 'A100-40GB', 'A100-80': 'A100-80GB',
+           '2XT4': '2xT4', '2X-T4': '2xT4'}.get(key, key)
+    if key not in GPU_PERSONAS:
+        raise ValueError(f"unknown GPU '{name}'; known: {', '.join(GPU_PERSONAS)}, cpu")
     return key
 
-def persona(name:str, flash_attn:bool=False, unsloth:bool=False, cpu_count:int=8, ram_gb:float=12.7) -> Hardware:
-    "The `Hardware` llmft detects on GPU `name` (or 'cpu'), with flash-attn and unsloth installed there or not."
+def persona(name:str, flash_attn:bool=False, unsloth:bool=False, cpu_count:int=8,
+            ram_gb:float=12.7) -> Hardware:
+    "The `Hardware` llmft detects on GPU `name` (or 'cpu'), with or without flash-attn and unsloth there."
     if str(name).strip().lower() == 'cpu':
         return Hardware('cpu', 'CPU', False, False, 0, None, cpu_count, ram_gb, unsloth=unsloth)
     hw = detect_hardware(FakeCuda(name))
@@ -110,8 +116,8 @@ def fake_cuda(name:str):
     "Within this block, `torch.cuda`'s device questions answer as GPU persona `name` (kernels are not faked)."
     import torch
     fake, real = FakeCuda(name), {}
-    for attr in ('is_available', 'device_count', 'get_device_properties', 'get_device_capability', 'get_device_name',
-                 'is_bf16_supported'):
+    for attr in ('is_available', 'device_count', 'get_device_properties', 'get_device_capability',
+                 'get_device_name', 'is_bf16_supported'):
         real[attr] = getattr(torch.cuda, attr); setattr(torch.cuda, attr, getattr(fake, attr))
     try: yield fake
     finally:
@@ -129,16 +135,19 @@ def choose_precision(cfg, hw:Hardware) -> str:
 def torch_dtype(precision:str):
     "The torch dtype of model weights (and the 4-bit compute dtype) for `precision`."
     import torch
-    return {'pure_bf16': torch.bfloat16, 'bf16': torch.bfloat16, 'fp16': torch.float16, 'fp32': torch.float32}[precision]
+    return {'pure_bf16': torch.bfloat16, 'bf16': torch.bfloat16, 'fp16': torch.float16,
+            'fp32': torch.float32}[precision]
 
 # %% ../nbs/01a_hardware.ipynb #75f7ae67
 def fa2_problem(hw:Hardware, precision:str) -> str|None:
     "Why FlashAttention-2 cannot run on `hw` at `precision`, or None when it can."
     if not hw.cuda: return f'needs a CUDA GPU and this machine has none ({hw.name})'
     if hw.capability is not None and hw.capability < (8, 0):
-        return f'needs an Ampere or newer GPU (compute capability 8.0+); {hw.name} is sm{hw.capability[0]}{hw.capability[1]}'
+        return (f'needs an Ampere or newer GPU (compute capability 8.0+); '
+                f'{hw.name} is sm{hw.capability[0]}{hw.capability[1]}')
     if precision == 'fp32': return 'needs bf16 or fp16 weights, and this run is fp32'
-    if not hw.flash_attn: return "needs the flash-attn package with a working CUDA extension (pip install flash-attn)"
+    if not hw.flash_attn:
+        return "needs the flash-attn package with a working CUDA extension (pip install flash-attn)"
     return None
 
 def choose_attention(cfg, hw:Hardware, precision:str) -> str:
@@ -146,7 +155,9 @@ def choose_attention(cfg, hw:Hardware, precision:str) -> str:
     from llmft.config import ConfigError, ConfigIssue
     why = fa2_problem(hw, precision)
     if cfg.flash_attn == 'fa2':
-        if why: raise ConfigError([ConfigIssue('flash_attn', f'FlashAttention-2 {why}; use flash_attn: auto or sdpa')])
+        if why:
+            raise ConfigError([ConfigIssue('flash_attn',
+                                           f'FlashAttention-2 {why}; use flash_attn: auto or sdpa')])
         return 'flash_attention_2'
     if cfg.flash_attn == 'auto': return 'sdpa' if why else 'flash_attention_2'
     return cfg.flash_attn
@@ -167,4 +178,5 @@ def plan_processes(hw:Hardware, env=None) -> Processes:
     if world > 1 or not hw.cuda or hw.gpu_count < 2: return Processes(world, 0, '')
     n = hw.gpu_count
     return Processes(1, n - 1, f'1 of {n} GPUs; to train on all {n}: accelerate launch --num_processes {n} '
-                               f'-m llmft.cli train CONFIG.yaml (or !accelerate launch ... in a notebook cell)')
+                               '-m llmft.cli train CONFIG.yaml '
+                               '(or !accelerate launch ... in a notebook cell)')

@@ -12,9 +12,10 @@ __all__ = ['as_messages', 'generate', 'stream', 'chat', 'load_for_inference']
 
 # %% ../nbs/05_inference.ipynb #ae43c36d
 def as_messages(prompt, system:str|None=None) -> list[dict]:
-    "A chat (list of role/content messages) from a string or an existing chat, with an optional system message."
+    "A chat (list of role/content messages) from a string or a chat, with an optional system message."
     msgs = [{'role': 'user', 'content': prompt}] if isinstance(prompt, str) else list(prompt)
-    if system is not None and not (msgs and msgs[0]['role'] == 'system'): msgs = [{'role': 'system', 'content': system}] + msgs
+    if system is not None and not (msgs and msgs[0]['role'] == 'system'):
+        msgs = [{'role': 'system', 'content': system}] + msgs
     return msgs
 
 # %% ../nbs/05_inference.ipynb #6639a10c
@@ -26,11 +27,15 @@ def generate(model, tokenizer, prompts, max_new_tokens:int=64, temperature:float
     try:
         outs = []
         for i in range(0, len(prompts), batch_size):
-            texts = [tokenizer.apply_chat_template(as_messages(p, system), tokenize=False, add_generation_prompt=True)
+            texts = [tokenizer.apply_chat_template(as_messages(p, system), tokenize=False,
+                                                   add_generation_prompt=True)
                      for p in prompts[i:i+batch_size]]
-            enc = tokenizer(texts, return_tensors='pt', padding=True, add_special_tokens=False).to(model.device)
-            kw = dict(do_sample=True, temperature=temperature, top_p=top_p) if temperature > 0 else dict(do_sample=False)
-            out = model.generate(**enc, max_new_tokens=max_new_tokens, pad_token_id=tokenizer.pad_token_id, **kw)
+            enc = tokenizer(texts, return_tensors='pt', padding=True,
+                            add_special_tokens=False).to(model.device)
+            kw = (dict(do_sample=True, temperature=temperature, top_p=top_p) if temperature > 0
+                  else dict(do_sample=False))
+            out = model.generate(**enc, max_new_tokens=max_new_tokens, pad_token_id=tokenizer.pad_token_id,
+                                 **kw)
             for row in out[:, enc['input_ids'].shape[1]:]:
                 text = tokenizer.decode(row, skip_special_tokens=True).strip()
                 for s in ([stop] if isinstance(stop, str) else stop or []):
@@ -40,41 +45,46 @@ def generate(model, tokenizer, prompts, max_new_tokens:int=64, temperature:float
     finally: tokenizer.padding_side = side
 
 # %% ../nbs/05_inference.ipynb #4d55947d
-def stream(model, tokenizer, prompt, max_new_tokens:int=256, temperature:float=0.0, top_p:float=1.0, system:str|None=None):
+def stream(model, tokenizer, prompt, max_new_tokens:int=256, temperature:float=0.0, top_p:float=1.0,
+           system:str|None=None):
     "Yield the reply to `prompt` (a string or a chat) piece by piece as it is generated."
     from transformers import TextIteratorStreamer
-    ids = tokenizer.apply_chat_template(as_messages(prompt, system), add_generation_prompt=True, return_tensors='pt',
-                                        return_dict=True).to(model.device)
+    ids = tokenizer.apply_chat_template(as_messages(prompt, system), add_generation_prompt=True,
+                                        return_tensors='pt', return_dict=True).to(model.device)
     streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True)
-    kw = dict(do_sample=True, temperature=temperature, top_p=top_p) if temperature > 0 else dict(do_sample=False)
-    t = threading.Thread(target=model.generate, kwargs=dict(**ids, streamer=streamer, max_new_tokens=max_new_tokens,
-                                                            pad_token_id=tokenizer.pad_token_id, **kw))
+    kw = (dict(do_sample=True, temperature=temperature, top_p=top_p) if temperature > 0
+          else dict(do_sample=False))
+    t = threading.Thread(target=model.generate,
+                         kwargs=dict(**ids, streamer=streamer, max_new_tokens=max_new_tokens,
+                                     pad_token_id=tokenizer.pad_token_id, **kw))
     t.start()
     try: yield from streamer
     finally: t.join()
 
 def chat(model, tokenizer, prompt, history:list|None=None, file=None, **kwargs) -> str:
-    "Print the streamed reply to `prompt` and return it; with `history` (a list of messages), continue that conversation."
+    "Print the streamed reply to `prompt` and return it; with `history` (a list of messages), continue it."
     msgs = (history or []) + [{'role': 'user', 'content': prompt}]
     parts = []
     for piece in stream(model, tokenizer, msgs, **kwargs):
         parts.append(piece); print(piece, end='', flush=True, file=file or sys.stdout)
     print(file=file or sys.stdout)
     reply = ''.join(parts).strip()
-    if history is not None: history += [{'role': 'user', 'content': prompt}, {'role': 'assistant', 'content': reply}]
+    if history is not None:
+        history += [{'role': 'user', 'content': prompt}, {'role': 'assistant', 'content': reply}]
     return reply
 
 # %% ../nbs/05_inference.ipynb #ab88d61b
-def load_for_inference(base:str,                       # the base model: a known name, folder, GGUF file or hub id
-                       adapters=(),                    # adapter folders (a list, or one comma-separated string)
+def load_for_inference(base:str,                       # the base model: known name, folder, GGUF file, hub id
+                       adapters=(),                    # adapter folders (a list or a comma-separated string)
                        quantization_bit:int|None=None, # load the base in 4 or 8 bits
                        trust_remote_code:bool=False,
                        hardware=None,                  # where it runs (detected when None)
                       ):
-    "`(model, tokenizer)` ready to generate: `base` with `adapters` side by side, as the Model Loader places them."
+    "`(model, tokenizer)` ready to generate: `base` with `adapters` side by side, placed by the Model Loader."
     from llmft.config import make_config
     from llmft.model import load_model
-    adapters = [str(a).strip() for a in (adapters.split(',') if isinstance(adapters, str) else adapters or []) if str(a).strip()]
+    adapters = adapters.split(',') if isinstance(adapters, str) else adapters or []
+    adapters = [str(a).strip() for a in adapters if str(a).strip()]
     cfg = make_config(model_name_or_path=base, adapter_name_or_path=','.join(adapters) or None,
                       quantization_bit=quantization_bit, trust_remote_code=trust_remote_code)
     loaded = load_model(cfg, hardware, trainable=False)

@@ -15,12 +15,13 @@ __all__ = ['TorchLogProbHead', 'LogProbHead', 'trl_cpu_fallback', 'register_stag
 
 # %% ../nbs/04a_stages.ipynb #b50500e5
 class TorchLogProbHead:
-    "Per-token log-probabilities of `hidden @ weight.T` (and the optional statistics TRL asks for), in plain PyTorch."
+    "Per-token log-probabilities of `hidden @ weight.T` (and the optional statistics TRL wants) in PyTorch."
     @staticmethod
     def apply(hidden, weight, bias, targets, temperature=1.0, chunk_size=None, final_logit_softcapping=None,
               logit_scale=1.0, outputs=()):
         logits = F.linear(hidden, weight, bias).float() * logit_scale
-        if final_logit_softcapping is not None: logits = torch.tanh(logits / final_logit_softcapping) * final_logit_softcapping
+        if final_logit_softcapping is not None:
+            logits = torch.tanh(logits / final_logit_softcapping) * final_logit_softcapping
         logits = logits / temperature
         logp = logits.log_softmax(-1)
         return (logp.gather(-1, targets.unsqueeze(-1)).squeeze(-1),
@@ -30,7 +31,7 @@ class TorchLogProbHead:
                 logits.argmax(-1) == targets if 'is_top1' in outputs else None)
 
 class LogProbHead:
-    "TRL's log-prob head, chosen per call: its Triton kernel (`kernel`) for CUDA tensors, `TorchLogProbHead` for the rest."
+    "TRL's log-prob head per call: its Triton `kernel` for CUDA tensors, `TorchLogProbHead` for the rest."
     kernel = None
     @classmethod
     def apply(cls, hidden, *args):
@@ -41,26 +42,29 @@ def trl_cpu_fallback() -> bool:
     "Route TRL's fused log-prob head through `LogProbHead` (per call, by device); whether it is in place."
     import trl.trainer.utils as u
     if not hasattr(u, '_ChunkedLogProbFunction'): return False
-    if u._ChunkedLogProbFunction is not LogProbHead: LogProbHead.kernel, u._ChunkedLogProbFunction = u._ChunkedLogProbFunction, LogProbHead
+    if u._ChunkedLogProbFunction is not LogProbHead:
+        LogProbHead.kernel, u._ChunkedLogProbFunction = u._ChunkedLogProbFunction, LogProbHead
     return True
 
 # %% ../nbs/04a_stages.ipynb #40e3572a
 def _trl_args(cls, cfg, dec, **kw):
-    return training_args(cfg, dec, args_cls=cls, **{'max_length': cfg.cutoff_len, 'train_sampling_strategy': 'random', **kw})
+    return training_args(cfg, dec, args_cls=cls,
+                         **{'max_length': cfg.cutoff_len, 'train_sampling_strategy': 'random', **kw})
 
 def _subclass(base):
     "`base` with llmft's checkpoints and sampler mixed in."
     return type(f'Llmft{base.__name__}', (LlmftTrainerMixin, base), {})
 
 def _trained_in_fp32(trainer, dec):
-    "Undo TRL's cast of a quantized model's trainable parameters to bf16 (made whatever the precision): fp32 unless pure_bf16."
+    "Undo TRL's cast of a quantized model's trainable weights to bf16 (any precision): fp32 unless pure_bf16."
     if dec.precision == 'pure_bf16': return trainer
     for p in trainer.model.parameters():
         # the optimizer is created later, in train()
         if p.requires_grad and p.dtype != torch.float32: p.data = p.data.float()
     return trainer
 
-def _dpo_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collator, callbacks, hardware, optimizers=(None, None)):
+def _dpo_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collator, callbacks, hardware,
+                 optimizers=(None, None)):
     trl_cpu_fallback()
     dec = as_decisions(cfg, hardware)
     if cfg.pref_loss in ('sigmoid', 'ipo'):
@@ -71,28 +75,36 @@ def _dpo_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collat
         cls, args = ORPOTrainer, _trl_args(ORPOConfig, cfg, dec, beta=cfg.pref_beta)
     else:
         from trl.experimental.cpo import CPOConfig, CPOTrainer
-        cls, args = CPOTrainer, _trl_args(CPOConfig, cfg, dec, beta=cfg.pref_beta, loss_type='simpo', cpo_alpha=0.0)
-    return _trained_in_fp32(_subclass(cls)(model=model, args=args, train_dataset=train_dataset, eval_dataset=eval_dataset,
-                                           processing_class=tokenizer, callbacks=callbacks, optimizers=optimizers,
-                                           **({'data_collator': data_collator} if data_collator else {})), dec)
+        cls, args = CPOTrainer, _trl_args(CPOConfig, cfg, dec, beta=cfg.pref_beta, loss_type='simpo',
+                                          cpo_alpha=0.0)
+    return _trained_in_fp32(_subclass(cls)(model=model, args=args, train_dataset=train_dataset,
+                                           eval_dataset=eval_dataset, processing_class=tokenizer,
+                                           callbacks=callbacks, optimizers=optimizers,
+                                           **({'data_collator': data_collator} if data_collator else {})),
+                            dec)
 
-def _kto_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collator, callbacks, hardware, optimizers=(None, None)):
+def _kto_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collator, callbacks, hardware,
+                 optimizers=(None, None)):
     trl_cpu_fallback()
     from trl import KTOConfig, KTOTrainer
     dec = as_decisions(cfg, hardware)
     # KTO pairs each example with its neighbour's completion to estimate a KL term: the order must stay fixed
     args = _trl_args(KTOConfig, cfg, dec, beta=cfg.pref_beta, train_sampling_strategy='sequential')
-    return _trained_in_fp32(_subclass(KTOTrainer)(model=model, args=args, train_dataset=train_dataset, eval_dataset=eval_dataset,
-                                                  processing_class=tokenizer, callbacks=callbacks, optimizers=optimizers), dec)
+    return _trained_in_fp32(_subclass(KTOTrainer)(model=model, args=args, train_dataset=train_dataset,
+                                                  eval_dataset=eval_dataset, processing_class=tokenizer,
+                                                  callbacks=callbacks, optimizers=optimizers), dec)
 
-def _rm_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collator, callbacks, hardware, optimizers=(None, None)):
+def _rm_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collator, callbacks, hardware,
+                optimizers=(None, None)):
     from trl import RewardConfig, RewardTrainer
     dec = as_decisions(cfg, hardware)
     args = _trl_args(RewardConfig, cfg, dec)
-    return _trained_in_fp32(_subclass(RewardTrainer)(model=model, args=args, train_dataset=train_dataset, eval_dataset=eval_dataset,
-                                                     processing_class=tokenizer, callbacks=callbacks, optimizers=optimizers), dec)
+    return _trained_in_fp32(_subclass(RewardTrainer)(model=model, args=args, train_dataset=train_dataset,
+                                                     eval_dataset=eval_dataset, processing_class=tokenizer,
+                                                     callbacks=callbacks, optimizers=optimizers), dec)
 
 # %% ../nbs/04a_stages.ipynb #e5f6a702
 def register_stages():
     "Let `llmft.trainer.train` run the rm, dpo and kto stages (on TRL's trainers)."
-    for stage, build in dict(dpo=_dpo_trainer, kto=_kto_trainer, rm=_rm_trainer).items(): register_stage(stage, build)
+    for stage, build in dict(dpo=_dpo_trainer, kto=_kto_trainer, rm=_rm_trainer).items():
+        register_stage(stage, build)

@@ -721,7 +721,7 @@ def get_template(name:str) -> ChatTemplate:
     return TEMPLATES[name]
 
 def run_template(name:str, tool_format:str|None=None, default_system:str|None=None) -> ChatTemplate:
-    "Template `name` with LF's per-run overrides `tool_format` (calls in the plain reply slot) and `default_system`."
+    "Template `name` with LF's per-run overrides `tool_format` (calls in the reply) and `default_system`."
     t = get_template(name)
     if tool_format:
         if tool_format not in TOOL_FORMATS:

@@ -15,7 +15,8 @@ __all__ = ['TINY_CHATS', 'CHATML_TEMPLATE', 'TINY_SPECIALS', 'tiny_chats', 'tiny
 
 # %% ../nbs/97_test_utils.ipynb #544db599
 TINY_CHATS = [
-    [{'role': 'user', 'content': 'What is your name?'}, {'role': 'assistant', 'content': 'I am Tiny, a small test model.'}],
+    [{'role': 'user', 'content': 'What is your name?'},
+     {'role': 'assistant', 'content': 'I am Tiny, a small test model.'}],
     [{'role': 'user', 'content': 'What is 2 + 3?'}, {'role': 'assistant', 'content': '5'}],
     [{'role': 'system', 'content': 'Answer briefly.'}, {'role': 'user', 'content': 'Capital of France?'},
      {'role': 'assistant', 'content': 'Paris.'}],
@@ -28,12 +29,13 @@ def tiny_chats(n:int=8) -> list[list[dict]]:
     return [[dict(m) for m in TINY_CHATS[i % len(TINY_CHATS)]] for i in range(n)]
 
 # %% ../nbs/97_test_utils.ipynb #b2670a8d
-CHATML_TEMPLATE = ("{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n' }}"
+CHATML_TEMPLATE = ("{% for message in messages %}"
+                   "{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n' }}"
                    "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}")
 TINY_SPECIALS = ['<|endoftext|>', '<|im_start|>', '<|im_end|>']
 
 def tiny_tokenizer(vocab_size:int=400, extra_text=()):
-    "A byte-level BPE tokenizer with a ChatML template, trained in milliseconds on the tiny chats (and `extra_text`)."
+    "A byte-level BPE tokenizer with a ChatML template, trained in ms on the tiny chats (and `extra_text`)."
     from tokenizers import Tokenizer, models, pre_tokenizers, decoders, trainers
     from transformers import PreTrainedTokenizerFast
     tk = Tokenizer(models.BPE())
@@ -43,23 +45,25 @@ def tiny_tokenizer(vocab_size:int=400, extra_text=()):
     tk.train_from_iterator(corpus, trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=TINY_SPECIALS,
                                                         initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
     return PreTrainedTokenizerFast(tokenizer_object=tk, bos_token='<|im_start|>', eos_token='<|im_end|>',
-                                   pad_token='<|endoftext|>', unk_token='<|endoftext|>', chat_template=CHATML_TEMPLATE)
+                                   pad_token='<|endoftext|>', unk_token='<|endoftext|>',
+                                   chat_template=CHATML_TEMPLATE)
 
 # %% ../nbs/97_test_utils.ipynb #48955973
 def tiny_llama(tokenizer=None, hidden_size:int=64, num_layers:int=2, num_heads:int=4, seed:int=0):
-    "A randomly initialised `LlamaForCausalLM` sized for tests, matching `tokenizer`'s vocabulary and special tokens."
+    "A random `LlamaForCausalLM` sized for tests, matching `tokenizer`'s vocabulary and special tokens."
     from transformers import LlamaConfig, LlamaForCausalLM
     tok = tokenizer or tiny_tokenizer()
     cfg = LlamaConfig(vocab_size=len(tok), hidden_size=hidden_size, intermediate_size=hidden_size*2,
-                      num_hidden_layers=num_layers, num_attention_heads=num_heads, num_key_value_heads=num_heads//2,
-                      max_position_embeddings=512, bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
+                      num_hidden_layers=num_layers, num_attention_heads=num_heads,
+                      num_key_value_heads=num_heads//2, max_position_embeddings=512,
+                      bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
                       pad_token_id=tok.pad_token_id, tie_word_embeddings=True)
     torch.manual_seed(seed)
     return LlamaForCausalLM(cfg)
 
 # %% ../nbs/97_test_utils.ipynb #4937e9eb
 def tiny_model_dir(dest, tokenizer=None, **kwargs):
-    "Save `tiny_llama` and its tokenizer into folder `dest` (a `model_name_or_path` for tests); `kwargs` go to `tiny_llama`."
+    "Save `tiny_llama` and its tokenizer in `dest` (a `model_name_or_path` for tests); `kwargs` go to it."
     from pathlib import Path
     tok = tokenizer or tiny_tokenizer()
     dest = Path(dest); tiny_llama(tok, **kwargs).save_pretrained(dest); tok.save_pretrained(dest)
@@ -67,7 +71,7 @@ def tiny_model_dir(dest, tokenizer=None, **kwargs):
 
 # %% ../nbs/97_test_utils.ipynb #f0a1b2c1
 def unsloth_forward(model):
-    "Patch `model.forward` to treat a tensor `logits_to_keep` as 0 (keep every position), as Unsloth's forward does."
+    "Patch `model.forward` to treat a tensor `logits_to_keep` as 0 (keep all positions), as Unsloth's does."
     orig = model.forward
     @functools.wraps(orig)
     def forward(*args, logits_to_keep=0, **kwargs):
@@ -89,7 +93,7 @@ def _build_from_folder(folder):
 
 @contextmanager
 def fake_unsloth():
-    "Within this block `import unsloth` gives a recording stand-in (see above); yields the module, whose `.calls` lists `(name, kwargs)`."
+    "In this block `import unsloth` gives a recording stand-in; yields it (`.calls` lists `(name, kwargs)`)."
     from peft import LoraConfig, get_peft_model
     calls = []
     class FastLanguageModel:
@@ -99,17 +103,20 @@ def fake_unsloth():
             model, tok = _build_from_folder(model_name)
             return unsloth_forward(model), tok
         @staticmethod
-        def get_peft_model(model, r=16, target_modules=None, lora_alpha=16, lora_dropout=0.0, use_rslora=False,
-                           modules_to_save=None, **kwargs):
-            calls.append(('get_peft_model', dict(r=r, target_modules=target_modules, lora_alpha=lora_alpha, lora_dropout=lora_dropout,
-                                                 use_rslora=use_rslora, modules_to_save=modules_to_save, **kwargs)))
+        def get_peft_model(model, r=16, target_modules=None, lora_alpha=16, lora_dropout=0.0,
+                           use_rslora=False, modules_to_save=None, **kwargs):
+            calls.append(('get_peft_model', dict(r=r, target_modules=target_modules, lora_alpha=lora_alpha,
+                                                 lora_dropout=lora_dropout, use_rslora=use_rslora,
+                                                 modules_to_save=modules_to_save, **kwargs)))
             from transformers import set_seed
             set_seed(kwargs.get('random_state', 3407))  # as Unsloth seeds the LoRA initialisation
-            return get_peft_model(model, LoraConfig(task_type='CAUSAL_LM', r=r, lora_alpha=lora_alpha, lora_dropout=lora_dropout,
-                                                    target_modules=target_modules, use_rslora=use_rslora, modules_to_save=modules_to_save))
+            return get_peft_model(model, LoraConfig(task_type='CAUSAL_LM', r=r, lora_alpha=lora_alpha,
+                                                    lora_dropout=lora_dropout, target_modules=target_modules,
+                                                    use_rslora=use_rslora, modules_to_save=modules_to_save))
     mod = types.ModuleType('unsloth')
     mod.FastLanguageModel, mod.calls = FastLanguageModel, calls
-    mod.__spec__ = importlib.machinery.ModuleSpec('unsloth', None)  # so `find_spec('unsloth')` finds it installed
+    # so `find_spec('unsloth')` finds it installed
+    mod.__spec__ = importlib.machinery.ModuleSpec('unsloth', None)
     old = sys.modules.get('unsloth')
     sys.modules['unsloth'] = mod
     try: yield mod
