@@ -140,9 +140,9 @@ class Comparison:
                        + [self.answers[n][i] for n in names]) + '</tr>'
                        for i, p in enumerate(self.prompts))
         sc = ''.join(f'<p><b>{html.escape(k)}</b>: '
-                     + ', '.join(f'{html.escape(n)} {s:.0%}' if isinstance(s, float) else f'{n} {s}'
+                     + ', '.join(html.escape(f'{n} {s:.0%}' if isinstance(s, float) else f'{n} {s}')
                                  for n, s in v.items()) + '</p>' for k, v in self.scores.items())
-        return f"<table><tr>{''.join(f'<th>{h}</th>' for h in head)}</tr>{rows}</table>{sc}"
+        return f"<table><tr>{''.join(f'<th>{html.escape(h)}</th>' for h in head)}</tr>{rows}</table>{sc}"
 
 def compare(models:dict, tokenizer, prompts, references=None, max_new_tokens:int=48,
             score=None) -> Comparison:
