@@ -14,6 +14,7 @@ from fastcore.basics import patch
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from starlette.exceptions import HTTPException
 from transformers import AsyncTextIteratorStreamer, StoppingCriteria, StoppingCriteriaList
+from .inference import render, sampling
 
 # %% auto #0
 __all__ = ['Message', 'ChatRequest', 'api_error', 'APIError', 'ModelServer', 'bind_socket', 'serve']
@@ -133,17 +134,13 @@ class _Job:
         self.out, self.error = None, None
         self.done = None  # an asyncio.Event, set when the job's thread has ended
 
-def _sampling(req:ChatRequest) -> dict:
-    if req.temperature == 0: return dict(do_sample=False)
-    return dict(do_sample=True, temperature=req.temperature, top_p=req.top_p)
-
 @patch
 def _prepare(self:ModelServer, req:ChatRequest, job:_Job|None=None) -> _Job:
     "`job` (or a new one) for `req`: the chat rendered, tokenized and checked against the context."
     from jinja2.exceptions import TemplateError  # what a chat template raises (transformers uses jinja2)
     msgs = [{'role': 'system' if m.role == 'developer' else m.role, 'content': m.content or ''}
             for m in req.messages]
-    try: text = self.tokenizer.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
+    try: text = render(self.tokenizer, msgs)
     except TemplateError as e:
         msg = f"the model's chat template cannot render these messages: {e}"
         raise APIError(400, msg, param='messages') from None
@@ -164,7 +161,7 @@ def _prepare(self:ModelServer, req:ChatRequest, job:_Job|None=None) -> _Job:
     new = want or (min(self.default_max_tokens, ctx - n) if ctx else self.default_max_tokens)
     job = job or _Job()
     job.kw = dict(**enc.to(self.model.device), max_new_tokens=new, pad_token_id=self.tokenizer.pad_token_id,
-                  **_sampling(req))
+                  **sampling(req.temperature, req.top_p))
     job.prompt_len = n
     return job
 

@@ -8,7 +8,7 @@ import sys, threading
 import torch
 
 # %% auto #0
-__all__ = ['as_messages', 'generate', 'stream', 'chat', 'load_for_inference']
+__all__ = ['as_messages', 'render', 'sampling', 'generate', 'stream', 'chat', 'load_for_inference']
 
 # %% ../nbs/05_inference.ipynb #ae43c36d
 def as_messages(prompt, system:str|None=None) -> list[dict]:
@@ -17,6 +17,17 @@ def as_messages(prompt, system:str|None=None) -> list[dict]:
     if system is not None and not (msgs and msgs[0]['role'] == 'system'):
         msgs = [{'role': 'system', 'content': system}] + msgs
     return msgs
+
+# %% ../nbs/05_inference.ipynb #0a1f0002
+def render(tokenizer, prompt, system:str|None=None) -> str:
+    "The text the model sees for `prompt` (a string or a chat): the chat template, up to the reply."
+    msgs = as_messages(prompt, system)
+    return tokenizer.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
+
+def sampling(temperature:float=0.0, top_p:float=1.0) -> dict:
+    "`generate` arguments for `temperature`: greedy at 0, else sampling at that temperature with `top_p`."
+    if temperature <= 0: return dict(do_sample=False)
+    return dict(do_sample=True, temperature=temperature, top_p=top_p)
 
 # %% ../nbs/05_inference.ipynb #6639a10c
 @torch.no_grad()
@@ -27,15 +38,11 @@ def generate(model, tokenizer, prompts, max_new_tokens:int=64, temperature:float
     try:
         outs = []
         for i in range(0, len(prompts), batch_size):
-            texts = [tokenizer.apply_chat_template(as_messages(p, system), tokenize=False,
-                                                   add_generation_prompt=True)
-                     for p in prompts[i:i+batch_size]]
+            texts = [render(tokenizer, p, system) for p in prompts[i:i+batch_size]]
             enc = tokenizer(texts, return_tensors='pt', padding=True,
                             add_special_tokens=False).to(model.device)
-            kw = (dict(do_sample=True, temperature=temperature, top_p=top_p) if temperature > 0
-                  else dict(do_sample=False))
             out = model.generate(**enc, max_new_tokens=max_new_tokens, pad_token_id=tokenizer.pad_token_id,
-                                 **kw)
+                                 **sampling(temperature, top_p))
             for row in out[:, enc['input_ids'].shape[1]:]:
                 text = tokenizer.decode(row, skip_special_tokens=True).strip()
                 for s in ([stop] if isinstance(stop, str) else stop or []):
@@ -49,14 +56,12 @@ def stream(model, tokenizer, prompt, max_new_tokens:int=256, temperature:float=0
            system:str|None=None):
     "Yield the reply to `prompt` (a string or a chat) piece by piece as it is generated."
     from transformers import TextIteratorStreamer
-    ids = tokenizer.apply_chat_template(as_messages(prompt, system), add_generation_prompt=True,
-                                        return_tensors='pt', return_dict=True).to(model.device)
+    text = render(tokenizer, prompt, system)
+    ids = tokenizer(text, return_tensors='pt', add_special_tokens=False).to(model.device)
     streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True)
-    kw = (dict(do_sample=True, temperature=temperature, top_p=top_p) if temperature > 0
-          else dict(do_sample=False))
     t = threading.Thread(target=model.generate,
                          kwargs=dict(**ids, streamer=streamer, max_new_tokens=max_new_tokens,
-                                     pad_token_id=tokenizer.pad_token_id, **kw))
+                                     pad_token_id=tokenizer.pad_token_id, **sampling(temperature, top_p)))
     t.start()
     try: yield from streamer
     finally: t.join()
