@@ -116,8 +116,13 @@ class TrainKeys:
     warmup_ratio:float = opt(0.0, 'Share of the steps spent warming the learning rate up', 'train', min=0.0, max=1.0)
     weight_decay:float = opt(0.0, 'AdamW weight decay', 'train', min=0.0)
     max_grad_norm:float = opt(1.0, 'Clip gradients to this norm', 'train', min=0.0)
-    pref_loss:str = opt('sigmoid', 'Preference loss for dpo: sigmoid (DPO), ipo, orpo or simpo', 'train', choices=['sigmoid', 'ipo', 'orpo', 'simpo'])
+    pref_loss:str = opt('sigmoid', 'Preference loss for dpo: sigmoid (DPO), hinge, ipo, orpo or simpo', 'train', choices=['sigmoid', 'hinge', 'ipo', 'orpo', 'simpo'])
     pref_beta:float = opt(0.1, 'Preference loss temperature beta', 'train', min=0.0, min_exclusive=True)
+    pref_ftx:float = opt(0.0, 'Weight of an SFT loss on the chosen answer, added to the preference loss (dpo)', 'train', min=0.0)
+    simpo_gamma:float = opt(0.5, "SimPO's target reward margin (pref_loss: simpo)", 'train', min=0.0)
+    ld_alpha:float|None = opt(None, 'LD-DPO: weight of the tokens past the shorter answer, 0 to 1 (dpo)', 'train', min=0.0, max=1.0)
+    kto_chosen_weight:float = opt(1.0, 'KTO: weight of the desirable examples', 'train', min=0.0, min_exclusive=True)
+    kto_rejected_weight:float = opt(1.0, 'KTO: weight of the undesirable examples', 'train', min=0.0, min_exclusive=True)
     logging_steps:int = opt(10, 'Log the loss every this many steps', 'train', min=1)
     save_steps:int = opt(500, 'Write a checkpoint every this many steps', 'train', min=1)
     save_minutes:float|None = opt(None, 'Also write a checkpoint every this many minutes (Colab, Kaggle)', 'train', min=0.0, min_exclusive=True)
@@ -412,8 +417,8 @@ LF_KEYS = {
     **_todo('mixture_of_depths', 'mixture-of-depths'),
     **_todo('use_dft_loss', 'the DFT loss'), **_todo('use_asft_loss asft_alpha', 'the ASFT loss'),
     **_todo('use_eaft_loss eaft_alpha', 'the EAFT loss'),
-    **_todo('pref_ftx pref_bco_weight dpo_label_smoothing simpo_gamma ld_alpha kto_chosen_weight '
-            'kto_rejected_weight', 'this preference-loss setting'),
+    **_todo('pref_bco_weight dpo_label_smoothing', 'this preference-loss setting (TRL 1.15 has no cDPO smoothing of '
+            "the sigmoid loss, and its bco_pair loss has no running reward baseline, unlike LF's)"),
     **_todo('ref_model ref_model_adapters ref_model_quantization_bit', 'a separate reference model'),
     **_todo('reward_model reward_model_adapters reward_model_quantization_bit reward_model_type ppo_buffer_size '
             'ppo_epochs ppo_score_norm ppo_target ppo_whiten_rewards', 'PPO', to='stage: ppo'),
@@ -442,7 +447,6 @@ LF_VALUES = {
     ('rope_scaling', 'llama3'): LFKey('todo', "Llama 3's RoPE scaling in the Model Loader", to='rope_scaling: llama3'),
     ('stage', 'ppo'): LFKey('todo', 'PPO', to='stage: ppo'),
     ('finetuning_type', 'oft'): LFKey('todo', 'OFT', to='finetuning_type: oft'),
-    ('pref_loss', 'hinge'): LFKey('todo', 'the hinge preference loss', to='pref_loss: hinge'),
     ('pref_loss', 'kto_pair'): LFKey('todo', 'the kto_pair preference loss', to='pref_loss: kto_pair'),
 }  # values of llmft keys that LLaMA-Factory has and llmft does not (yet)
 
@@ -596,6 +600,8 @@ def _compat_errors(c:dict) -> list[ConfigIssue]:
     if bad: errs.append(ConfigIssue('metrics', f"unknown metric {', '.join(bad)}; choose from rouge, bleu, exact_match, perplexity, accuracy"))
     if c['interleave_probs'] and c['mix_strategy'] == 'concat':
         errs.append(ConfigIssue('interleave_probs', 'probabilities only apply when mix_strategy is interleave_under, interleave_over or interleave_once'))
+    if c['pref_ftx'] and c['pref_loss'] == 'orpo':
+        errs.append(ConfigIssue('pref_ftx', "ORPO's loss already holds an SFT term on the chosen answer; drop pref_ftx"))
     if c['resume_from_checkpoint'] and c['resume'] == 'false':
         errs.append(ConfigIssue('resume_from_checkpoint', 'resume: false starts over; leave resume_from_checkpoint '
                                 'empty, or set resume: auto to resume from it'))

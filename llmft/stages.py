@@ -67,16 +67,18 @@ def _dpo_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collat
                  optimizers=(None, None)):
     trl_cpu_fallback()
     dec = as_decisions(cfg, hardware)
-    if cfg.pref_loss in ('sigmoid', 'ipo'):
+    if cfg.pref_loss in ('sigmoid', 'hinge', 'ipo'):
         from trl import DPOConfig, DPOTrainer
-        cls, args = DPOTrainer, _trl_args(DPOConfig, cfg, dec, beta=cfg.pref_beta, loss_type=[cfg.pref_loss])
+        ftx = dict(loss_type=[cfg.pref_loss, 'sft'], loss_weights=[1.0, cfg.pref_ftx]) if cfg.pref_ftx else \
+              dict(loss_type=[cfg.pref_loss])  # pref_ftx: TRL's sft loss, the chosen answer's mean token NLL
+        cls, args = DPOTrainer, _trl_args(DPOConfig, cfg, dec, beta=cfg.pref_beta, ld_alpha=cfg.ld_alpha, **ftx)
     elif cfg.pref_loss == 'orpo':
         from trl.experimental.orpo import ORPOConfig, ORPOTrainer
         cls, args = ORPOTrainer, _trl_args(ORPOConfig, cfg, dec, beta=cfg.pref_beta)
     else:
         from trl.experimental.cpo import CPOConfig, CPOTrainer
         cls, args = CPOTrainer, _trl_args(CPOConfig, cfg, dec, beta=cfg.pref_beta, loss_type='simpo',
-                                          cpo_alpha=0.0)
+                                          simpo_gamma=cfg.simpo_gamma, cpo_alpha=cfg.pref_ftx)
     return _trained_in_fp32(_subclass(cls)(model=model, args=args, train_dataset=train_dataset,
                                            eval_dataset=eval_dataset, processing_class=tokenizer,
                                            callbacks=callbacks, optimizers=optimizers,
@@ -89,7 +91,8 @@ def _kto_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collat
     from trl import KTOConfig, KTOTrainer
     dec = as_decisions(cfg, hardware)
     # KTO pairs each example with its neighbour's completion to estimate a KL term: the order must stay fixed
-    args = _trl_args(KTOConfig, cfg, dec, beta=cfg.pref_beta, train_sampling_strategy='sequential')
+    args = _trl_args(KTOConfig, cfg, dec, beta=cfg.pref_beta, train_sampling_strategy='sequential',
+                     desirable_weight=cfg.kto_chosen_weight, undesirable_weight=cfg.kto_rejected_weight)
     return _trained_in_fp32(_subclass(KTOTrainer)(model=model, args=args, train_dataset=train_dataset,
                                                   eval_dataset=eval_dataset, processing_class=tokenizer,
                                                   callbacks=callbacks, optimizers=optimizers), dec)
