@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import torch
 from .config import Config
-from .templates import (ChatTemplate, apply_template, encode_with_template, function_message, get_template,
-                             hf_messages, run_template)
+from .templates import (ChatTemplate, apply_template, encode_with_template, function_message,
+                             get_template, hf_messages, run_template)
 
 # %% auto #0
 __all__ = ['DataError', 'bundled_data_dir', 'load_dataset_info', 'DatasetAttr', 'resolve_dataset', 'iter_records', 'align_record',
@@ -31,7 +31,8 @@ def load_dataset_info(dataset_dir) -> dict:
     p = Path(dataset_dir)/'dataset_info.json'
     if not p.is_file(): return {}
     try: reg = json.loads(p.read_text(encoding='utf-8-sig'))
-    except json.JSONDecodeError as e: raise DataError(f'{p}: line {e.lineno}: invalid JSON ({e.msg})') from None
+    except json.JSONDecodeError as e:
+        raise DataError(f'{p}: line {e.lineno}: invalid JSON ({e.msg})') from None
     except UnicodeDecodeError: raise DataError(f'{p}: not UTF-8 text; save it as UTF-8') from None
     if not isinstance(reg, dict): raise DataError(f'{p}: must hold one JSON object, mapping names to entries')
     return reg
@@ -70,7 +71,7 @@ def _attr_from_entry(name, e, folder):
     raise DataError(f"{where} has neither file_name nor hf_hub_url")
 
 def resolve_dataset(name:str, dataset_dir='data') -> DatasetAttr:
-    "Find `name`: in `dataset_dir`'s registry, then llmft's bundled one, then as a file or folder path, else a hub name."
+    "Find `name` in `dataset_dir`'s registry, then llmft's, then as a file or folder path, else on the hub."
     name = name.strip()
     for folder in (dataset_dir, bundled_data_dir()):
         if name in (reg := load_dataset_info(folder)): return _attr_from_entry(name, reg[name], folder)
@@ -79,8 +80,9 @@ def resolve_dataset(name:str, dataset_dir='data') -> DatasetAttr:
     if '/' in name and not Path(name).suffix: return DatasetAttr(name, hub=name)
     known = sorted(set(load_dataset_info(dataset_dir)) | set(load_dataset_info(bundled_data_dir())))
     close = difflib.get_close_matches(name, known, n=3)
-    raise DataError(f"unknown dataset '{name}': not in {Path(dataset_dir)/'dataset_info.json'} or llmft's bundled registry, "
-                    f"and no such file" + (f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(known)}"))
+    raise DataError(f"unknown dataset '{name}': not in {Path(dataset_dir)/'dataset_info.json'} "
+                    f"or llmft's bundled registry, and no such file"
+                    + (f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(known)}"))
 
 # %% ../nbs/02_data.ipynb #51fa2de4
 def _open_text(f:Path, newline=None):
@@ -186,12 +188,13 @@ def _files(path) -> list[Path]:
     return [p]
 
 def iter_records(attr:DatasetAttr):
-    "Yield `(file, location, record)` for every row of `attr`; `record` is a str describing the problem when unreadable."
+    "Yield `(file, location, record)` per row of `attr`; an unreadable row's `record` is its problem (a str)."
     if attr.hub:
         import datasets
         try: ds = datasets.load_dataset(attr.hub, split=attr.split)
         except Exception as e:
-            raise DataError(f"could not load dataset '{attr.hub}' from the Hugging Face hub ({type(e).__name__}: {str(e)[:200]}); "
+            raise DataError(f"could not load dataset '{attr.hub}' from the Hugging Face hub "
+                            f"({type(e).__name__}: {str(e)[:200]}); "
                             "offline, download it to a local json/jsonl/csv/parquet file and pass its path "
                             "(or add it to dataset_info.json with file_name)") from None
         for i, r in enumerate(ds, 1): yield attr.hub, f'row {i}', r
@@ -200,12 +203,12 @@ def iter_records(attr:DatasetAttr):
         for loc, r in _READERS[f.suffix.lower()](f): yield str(f), loc, r
 
 # %% ../nbs/02_data.ipynb #e981fb8e
-_SHAREGPT_TAGS = dict(role_tag='from', content_tag='value', user_tag='human', assistant_tag='gpt', observation_tag='observation',
-                      function_tag='function_call', system_tag='system')
-_OPENAI_TAGS = dict(role_tag='role', content_tag='content', user_tag='user', assistant_tag='assistant', observation_tag='tool',
-                    function_tag='function_call', system_tag='system')
-_COLS = dict(prompt='instruction', query='input', response='output', system='system', history='history', messages='conversations',
-             chosen='chosen', rejected='rejected', kto_tag='kto_tag', tools='tools')
+_SHAREGPT_TAGS = dict(role_tag='from', content_tag='value', user_tag='human', assistant_tag='gpt',
+                      observation_tag='observation', function_tag='function_call', system_tag='system')
+_OPENAI_TAGS = dict(role_tag='role', content_tag='content', user_tag='user', assistant_tag='assistant',
+                    observation_tag='tool', function_tag='function_call', system_tag='system')
+_COLS = dict(prompt='instruction', query='input', response='output', system='system', history='history',
+             messages='conversations', chosen='chosen', rejected='rejected', kto_tag='kto_tag', tools='tools')
 
 def _str(v, what):
     if not isinstance(v, str): raise ValueError(f'{what} is {type(v).__name__}, not a string')
@@ -220,7 +223,8 @@ def _detect(rec, attr):
         if 'label' in rec: cols['kto_tag'] = 'label'
         first = (rec[cols['messages']] or [{}])[0]
         tags = _OPENAI_TAGS if isinstance(first, dict) and 'role' in first else _SHAREGPT_TAGS
-        return DatasetAttr(attr.name, attr.path, attr.hub, 'sharegpt', 'chosen' in rec, cols, dict(tags), attr.split)
+        return DatasetAttr(attr.name, attr.path, attr.hub, 'sharegpt', 'chosen' in rec, cols, dict(tags),
+                           attr.split)
     if 'text' in rec and 'instruction' not in rec: cols['prompt'] = 'text'
     if 'label' in rec: cols['kto_tag'] = 'label'
     return DatasetAttr(attr.name, attr.path, attr.hub, 'alpaca', 'chosen' in rec, cols, {}, attr.split)
@@ -231,10 +235,13 @@ def _alpaca(rec, cols):
     if c['prompt'] not in rec: raise ValueError(f"missing column '{c['prompt']}'")
     user = _str(rec[c['prompt']], c['prompt'])
     if q := rec.get(c['query']): user = user + '\n' + _str(q, c['query'])
-    msgs = [{'role': 'system', 'content': _str(rec[c['system']], c['system'])}] if rec.get(c['system']) else []
+    msgs = ([{'role': 'system', 'content': _str(rec[c['system']], c['system'])}]
+            if rec.get(c['system']) else [])
     for turn in rec.get(c['history']) or []:
-        if not (isinstance(turn, (list, tuple)) and len(turn) == 2): raise ValueError(f"'{c['history']}' must hold [question, answer] pairs")
-        msgs += [{'role': 'user', 'content': _str(turn[0], 'history')}, {'role': 'assistant', 'content': _str(turn[1], 'history')}]
+        if not (isinstance(turn, (list, tuple)) and len(turn) == 2):
+            raise ValueError(f"'{c['history']}' must hold [question, answer] pairs")
+        msgs += [{'role': 'user', 'content': _str(turn[0], 'history')},
+                 {'role': 'assistant', 'content': _str(turn[1], 'history')}]
     return msgs + [{'role': 'user', 'content': user}], rec.get(c['response'])
 
 def _sharegpt(rec, cols, tags, calls=True):
@@ -245,11 +252,14 @@ def _sharegpt(rec, cols, tags, calls=True):
     if not isinstance(conv, list): raise ValueError(f"'{c['messages']}' is {type(conv).__name__}, not a list")
     roles = {t['user_tag']: 'user', t['assistant_tag']: 'assistant', t['system_tag']: 'system',
              t['observation_tag']: 'tool', t['function_tag']: 'function'}
-    msgs = [{'role': 'system', 'content': _str(rec[c['system']], c['system'])}] if rec.get(c['system']) else []
+    msgs = ([{'role': 'system', 'content': _str(rec[c['system']], c['system'])}]
+            if rec.get(c['system']) else [])
     for i, m in enumerate(conv, 1):
         if not isinstance(m, dict) or t['role_tag'] not in m or t['content_tag'] not in m:
             raise ValueError(f"message {i} lacks '{t['role_tag']}' or '{t['content_tag']}'")
-        if m[t['role_tag']] not in roles: raise ValueError(f"message {i} has unknown role {m[t['role_tag']]!r} (expected one of {', '.join(map(repr, roles))})")
+        if m[t['role_tag']] not in roles:
+            raise ValueError(f"message {i} has unknown role {m[t['role_tag']]!r} "
+                             f"(expected one of {', '.join(map(repr, roles))})")
         role, content = roles[m[t['role_tag']]], _str(m[t['content_tag']], f'message {i} content')
         if role == 'function' and not calls: role = 'assistant'   # pre-training keeps the call's text
         msgs.append(function_message(content) if role == 'function' else {'role': role, 'content': content})
@@ -269,7 +279,7 @@ def _answer(v, tags, what):
     return v
 
 def align_record(rec:dict, attr:DatasetAttr, kind:str='sft') -> dict:
-    "Align one raw row of `attr` to the internal structure of `kind` (sft, pt, ranking or kto); raise `ValueError` on a bad row."
+    "Align a raw row of `attr` to the structure of `kind` (sft, pt, ranking or kto); ValueError if it is bad."
     if not isinstance(rec, dict): raise ValueError(f'row is {type(rec).__name__}, not an object')
     attr = _detect(rec, attr)
     c = {**_COLS, **attr.columns}
@@ -286,12 +296,13 @@ def align_record(rec:dict, attr:DatasetAttr, kind:str='sft') -> dict:
     if kind == 'ranking':
         for k in ('chosen', 'rejected'):
             if c[k] not in rec: raise ValueError(f"missing column '{c[k]}'")
-        return {'prompt': msgs, 'chosen': [{'role': 'assistant', 'content': _answer(rec[c['chosen']], attr.tags, c['chosen'])}],
-                'rejected': [{'role': 'assistant', 'content': _answer(rec[c['rejected']], attr.tags, c['rejected'])}]}
+        reply = lambda k: [{'role': 'assistant', 'content': _answer(rec[c[k]], attr.tags, c[k])}]
+        return {'prompt': msgs, 'chosen': reply('chosen'), 'rejected': reply('rejected')}
     if ans is not None or attr.formatting == 'alpaca':
         if c['response'] not in rec: raise ValueError(f"missing column '{c['response']}'")
         msgs = msgs + [{'role': 'assistant', 'content': _answer(ans, attr.tags, 'response')}]
-    if not msgs or msgs[-1]['role'] != 'assistant': raise ValueError('conversation does not end with an assistant turn')
+    if not msgs or msgs[-1]['role'] != 'assistant':
+        raise ValueError('conversation does not end with an assistant turn')
     if not (msgs[-1]['content'].strip() or msgs[-1].get('tool_calls')): raise ValueError('empty response')
     if kind == 'kto':
         label = rec.get(c['kto_tag'])
@@ -334,8 +345,9 @@ def _align(rec, attr, kind):
     if isinstance(rec, str): raise ValueError(rec)
     return align_record(rec, attr, kind)
 
-def load_records(attr:DatasetAttr, kind:str='sft', on_bad_rows:str='error', max_samples:int|None=None, max_errors:int=20):
-    "Aligned rows of `attr` and the list of `'file: line N: problem'` strings for the bad rows (raise on them unless `on_bad_rows='skip'`)."
+def load_records(attr:DatasetAttr, kind:str='sft', on_bad_rows:str='error', max_samples:int|None=None,
+                 max_errors:int=20):
+    "Aligned rows of `attr`, and `'file: line N: problem'` per bad row (raised unless `on_bad_rows='skip'`)."
     rows, bad, tally = [], [], _BadRows()
     for f, loc, rec in iter_records(attr):
         if max_samples and len(rows) >= max_samples: break
@@ -344,15 +356,17 @@ def load_records(attr:DatasetAttr, kind:str='sft', on_bad_rows:str='error', max_
     if bad and not rows: raise _all_bad(attr.name, tally)
     if bad and on_bad_rows == 'error':
         more = f'\n  ... and {len(bad) - max_errors} more' if len(bad) > max_errors else ''
-        raise DataError(f"{len(bad)} bad row(s) in dataset '{attr.name}' (set on_bad_rows: skip to leave them out):\n  "
+        raise DataError(f"{len(bad)} bad row(s) in dataset '{attr.name}' "
+                        "(set on_bad_rows: skip to leave them out):\n  "
                         + '\n  '.join(bad[:max_errors]) + more)
     return rows, bad
 
 # %% ../nbs/02_data.ipynb #ff6783fe
 def config_template(cfg) -> ChatTemplate|None:
-    "The LF template `cfg.template` names, with LF's `tool_format` and `default_system` overrides; None if unset."
+    "The LF template `cfg.template` names, with LF's `tool_format` and `default_system` overrides; or None."
     if not cfg.template: return None
-    try: return run_template(cfg.template, getattr(cfg, 'tool_format', None), getattr(cfg, 'default_system', None))
+    try: return run_template(cfg.template, getattr(cfg, 'tool_format', None),
+                             getattr(cfg, 'default_system', None))
     except ValueError as e: raise DataError(str(e)) from None
 
 def set_template(tokenizer, name:str|ChatTemplate|None=None, enable_thinking:bool|None=True):
@@ -378,8 +392,8 @@ def _trained_spans(tok, msgs, tools=None):
         if m['role'] != 'assistant': continue
         before, upto = _render(tok, msgs[:i], True, tools), _render(tok, msgs[:i+1], tools=tools)
         if not (upto.startswith(before) and full.startswith(upto)):
-            raise DataError('the chat template does not render a conversation as a prefix of its continuation; '
-                            "set `template` to the model family's (`llmft template --list`)")
+            raise DataError('the chat template does not render a conversation as a prefix of its '
+                            "continuation; set `template` to the model family's (`llmft template --list`)")
         end = len(upto)
         for stop in (eos, *_END_OF_TURN):
             if stop and (k := upto.rfind(stop, len(before))) >= 0: end = k + len(stop); break
@@ -396,8 +410,8 @@ def encode_chat(tokenizer, messages:list, cutoff_len:int=1024, train_on_prompt:b
     "Token ids and labels of a conversation (prompt tokens `-100`), truncated to `cutoff_len`."
     if template:
         t = template if isinstance(template, ChatTemplate) else run_template(template)
-        try: return encode_with_template(t, tokenizer, messages, tools, cutoff_len, train_on_prompt, mask_history,
-                                         enable_thinking)
+        try: return encode_with_template(t, tokenizer, messages, tools, cutoff_len, train_on_prompt,
+                                         mask_history, enable_thinking)
         except ValueError as e: raise DataError(f'template {t.name}: {e}') from None
     text, spans = _trained_spans(tokenizer, hf_messages(messages), tools)
     if mask_history: spans = spans[-1:]
@@ -414,11 +428,12 @@ def encode_text(tokenizer, text:str, cutoff_len:int=1024) -> dict:
 
 # %% ../nbs/02_data.ipynb #0ece36d4
 class ExampleView:
-    "One tokenized example with trained and masked tokens distinguished: coloured HTML in a notebook, plain text in a terminal."
+    "One tokenized example, trained tokens marked: coloured HTML in a notebook, plain text in a terminal."
     def __init__(self, tokenizer, row:dict):
         specials, self.parts = set(tokenizer.all_special_ids), []
         for t, l in zip(row['input_ids'], row['labels']):
-            if l not in (-100, t): self.parts.append(('(eos)', True, True))   # the EOS is learnt here (efficient_eos)
+            # the EOS is learnt here (efficient_eos)
+            if l not in (-100, t): self.parts.append(('(eos)', True, True))
             self.parts.append((tokenizer.decode([t]), l == t, t in specials))
     def __str__(self):
         "Plain text: trained tokens between `[[` and `]]`."
@@ -429,14 +444,15 @@ class ExampleView:
         return ''.join(out) + (']]' if on else '')
     __repr__ = __str__
     def _repr_html_(self):
-        spans = [f"<span style=\"background:{'#c8f7c5' if tr else '#eee'};{'font-weight:bold;' if sp else ''}\">{html.escape(s)}</span>"
+        spans = [f"<span style=\"background:{'#c8f7c5' if tr else '#eee'};"
+                 f"{'font-weight:bold;' if sp else ''}\">{html.escape(s)}</span>"
                  for s, tr, sp in self.parts]
         return ('<pre style="white-space:pre-wrap"><span style="background:#c8f7c5">trained</span> '
                 '<span style="background:#eee">masked</span>\n' + ''.join(spans) + '</pre>')
 
 # %% ../nbs/02_data.ipynb #df71b8f0
 def pack_rows(rows:list[dict], cutoff_len:int) -> list[dict]:
-    "Greedily pack tokenized rows (in order) into rows of at most `cutoff_len` tokens, with per-example `position_ids`."
+    "Greedily pack tokenized rows in order, up to `cutoff_len` tokens a row, with per-example `position_ids`."
     out, cur = [], None
     for r in rows:
         n = len(r['input_ids'])
@@ -455,14 +471,16 @@ def _pack_batch(batch, cutoff_len):
 # %% ../nbs/02_data.ipynb #1201d54b
 @dataclass
 class DataCollator:
-    "Pad a batch: `input_ids` with the pad id, `labels` with -100; packed rows keep `position_ids` and get no attention mask."
+    "Pad a batch (`input_ids`: pad id, `labels`: -100); packed rows keep `position_ids`, no attention mask."
     pad_token_id:int
     def __call__(self, feats:list[dict]) -> dict:
         n = max(len(f['input_ids']) for f in feats)
         packed = 'position_ids' in feats[0]
-        b = dict(input_ids=[list(f['input_ids']) + [self.pad_token_id]*(n-len(f['input_ids'])) for f in feats],
+        b = dict(input_ids=[list(f['input_ids']) + [self.pad_token_id]*(n-len(f['input_ids']))
+                            for f in feats],
                  labels=[list(f['labels']) + [-100]*(n-len(f['labels'])) for f in feats])
-        if packed: b['position_ids'] = [list(f['position_ids']) + list(range(n-len(f['position_ids']))) for f in feats]
+        if packed: b['position_ids'] = [list(f['position_ids']) + list(range(n-len(f['position_ids'])))
+                                        for f in feats]
         else: b['attention_mask'] = [[1]*len(f['input_ids']) + [0]*(n-len(f['input_ids'])) for f in feats]
         return {k: torch.tensor(v) for k, v in b.items()}
 
@@ -497,15 +515,21 @@ class DataReport:
                 so_far = so_far * bool(s.rows or s.bad_rows)
                 lines.append(f'  {s.name} ({s.source}): streamed: counted as they are read{so_far}')
                 continue
-            lines.append(f'  {s.name} ({s.source}): {s.examples} examples from {s.rows} rows; dropped: {s.bad_rows} bad rows, '
-                         f'{s.dropped_cutoff} with no trained token after cutoff_len; tokens trained/total: {s.trained_tokens}/{s.total_tokens}')
+            lines.append(f'  {s.name} ({s.source}): {s.examples} examples from {s.rows} rows; '
+                         f'dropped: {s.bad_rows} bad rows, '
+                         f'{s.dropped_cutoff} with no trained token after cutoff_len; '
+                         f'tokens trained/total: {s.trained_tokens}/{s.total_tokens}')
         t = lambda k: sum(getattr(s, k) for s in self.datasets)
-        lines.append(f"  total: {t('examples')} examples; dropped {t('bad_rows')} bad rows, {t('dropped_cutoff')} after cutoff_len; "
+        lines.append(f"  total: {t('examples')} examples; dropped {t('bad_rows')} bad rows, "
+                     f"{t('dropped_cutoff')} after cutoff_len; "
                      f"tokens trained/total: {t('trained_tokens')}/{t('total_tokens')}")
         if any(s.streamed for s in self.datasets): lines[-1] = '  total: streamed: counted as they are read'
-        if self.train_rows is not None: lines.append(f'  train rows: {self.train_rows}, eval rows: {self.eval_rows or 0}')
+        if self.train_rows is not None:
+            lines.append(f'  train rows: {self.train_rows}, eval rows: {self.eval_rows or 0}')
         lines += [f'  bad row: {b}' for b in self.bad[:5]]
-        if self.example is not None: lines += ['  example (trained tokens in [[ ]]):', '    ' + str(self.example).replace('\n', '\n    ')]
+        if self.example is not None:
+            lines += ['  example (trained tokens in [[ ]]):',
+                      '    ' + str(self.example).replace('\n', '\n    ')]
         return '\n'.join(lines)
 
 @dataclass
@@ -593,36 +617,42 @@ def _load_merged(names, cfg, tokenizer, kind, report):
     return _merge(parts, cfg)
 
 def get_dataset(cfg:Config, tokenizer) -> DatasetBundle:
-    "Load, align, tokenize, merge, split and pack the datasets of `cfg` for its stage; see the report for counts."
-    if not cfg.dataset: raise DataError('no dataset set: give dataset (registry names or file paths, comma-separated)')
+    "Load, align, tokenize, merge, split and pack the datasets of `cfg` for its stage; the report has counts."
+    if not cfg.dataset:
+        raise DataError('no dataset set: give dataset (registry names or file paths, comma-separated)')
     kind = stage_kind(cfg.stage)
     if kind == 'sft' or (kind == 'pt' and cfg.template):
         set_template(tokenizer, config_template(cfg), getattr(cfg, 'enable_thinking', True))
     report = DataReport(cfg.stage)
     train = _load_merged(cfg.dataset, cfg, tokenizer, kind, report)
-    ev = _load_merged(cfg.eval_dataset, cfg, tokenizer, kind, DataReport(cfg.stage)) if cfg.eval_dataset else None
+    ev = None
+    if cfg.eval_dataset: ev = _load_merged(cfg.eval_dataset, cfg, tokenizer, kind, DataReport(cfg.stage))
     if cfg.streaming:
         train = train.shuffle(seed=cfg.seed, buffer_size=cfg.buffer_size)
         if cfg.val_size and ev is None:
             n = int(cfg.val_size)
-            if n != cfg.val_size or n < 1: raise DataError('in streaming mode val_size must be a whole number of rows')
+            if n != cfg.val_size or n < 1:
+                raise DataError('in streaming mode val_size must be a whole number of rows')
             ev, train = train.take(n), train.skip(n)
     else:
         if cfg.val_size and ev is None:
-            sp = train.train_test_split(test_size=int(cfg.val_size) if cfg.val_size >= 1 else cfg.val_size, seed=cfg.seed)
+            test_size = int(cfg.val_size) if cfg.val_size >= 1 else cfg.val_size
+            sp = train.train_test_split(test_size=test_size, seed=cfg.seed)
             train, ev = sp['train'], sp['test']
         else: train = train.shuffle(seed=cfg.seed)
         if kind in ('sft', 'pt') and len(train): report.example = ExampleView(tokenizer, train[0])
     if cfg.packing and kind in ('sft', 'pt'):
-        pk = lambda d: d.map(_pack_batch, batched=True, batch_size=1000, fn_kwargs=dict(cutoff_len=cfg.cutoff_len),
+        pk = lambda d: d.map(_pack_batch, batched=True, batch_size=1000,
+                             fn_kwargs=dict(cutoff_len=cfg.cutoff_len),
                              remove_columns=['input_ids', 'labels'])
         train, ev = pk(train), (pk(ev) if ev is not None else None)
     if not cfg.streaming: report.train_rows, report.eval_rows = len(train), (len(ev) if ev is not None else 0)
-    coll = DataCollator(tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id) if kind in ('sft', 'pt') else None
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    coll = DataCollator(pad) if kind in ('sft', 'pt') else None
     return DatasetBundle(train, ev, report, coll)
 
 def data_report(cfg:Config, tokenizer) -> str:
-    "The plain-text data report `llmft check` prints: per dataset and in total, examples, drops and why, tokens, one example."
+    "`llmft check`'s data report: per dataset and in total, examples, drops and why, tokens, one example."
     return str(get_dataset(cfg, tokenizer).report)
 
 # %% ../nbs/02_data.ipynb #807782d5
@@ -634,15 +664,17 @@ def records_dataset(rows, cfg:Config, tokenizer, name:str='records'):
     for i, r in enumerate(rows, 1):
         try: out.append(align_record(r, attr, kind))
         except ValueError as e: bad.append(f'{name}: row {i}: {e}')
-    if bad and cfg.on_bad_rows == 'error': raise DataError(f'{len(bad)} bad row(s):\n  ' + '\n  '.join(bad[:20]))
+    if bad and cfg.on_bad_rows == 'error':
+        raise DataError(f'{len(bad)} bad row(s):\n  ' + '\n  '.join(bad[:20]))
     ds = datasets.Dataset.from_list(out)
     if kind not in ('sft', 'pt'): return ds
     if kind == 'sft': set_template(tokenizer, config_template(cfg), getattr(cfg, 'enable_thinking', True))
-    return ds.map(_tokenize_batch, batched=True, remove_columns=ds.column_names, fn_kwargs=dict(tokenizer=tokenizer, kind=kind, cfg=cfg))
+    return ds.map(_tokenize_batch, batched=True, remove_columns=ds.column_names,
+                  fn_kwargs=dict(tokenizer=tokenizer, kind=kind, cfg=cfg))
 
 # %% ../nbs/02_data.ipynb #2c19df6c
 def fill_identity(dest, name:str='Llamy', author:str='llmft', src=None) -> Path:
-    "Write the identity dataset with `{{name}}`/`{{author}}` filled in to `dest` (a .json file); returns its path."
+    "Write the identity dataset with `{{name}}`/`{{author}}` filled in to `dest` (.json); returns its path."
     rows = json.loads(Path(src or bundled_data_dir()/'identity.json').read_text())
     for r in rows: r['output'] = r['output'].replace('{{name}}', name).replace('{{author}}', author)
     Path(dest).write_text(json.dumps(rows, indent=1, ensure_ascii=False))

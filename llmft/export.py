@@ -32,20 +32,22 @@ def model_outputs(model, tokenizer, prompts=PARITY_PROMPTS, max_new_tokens:int=1
     from llmft.inference import generate
     logits = []
     for p in prompts:
-        ids = tokenizer.apply_chat_template([{'role': 'user', 'content': p}], add_generation_prompt=True, return_tensors='pt', return_dict=True)
+        ids = tokenizer.apply_chat_template([{'role': 'user', 'content': p}], add_generation_prompt=True,
+                                            return_tensors='pt', return_dict=True)
         logits.append(model(**ids.to(model.device)).logits.float().cpu())
     return {'logits': logits, 'greedy': generate(model, tokenizer, prompts, max_new_tokens=max_new_tokens)}
 
 def compare_outputs(a:dict, b:dict) -> dict:
-    "The largest logit difference between two `model_outputs` (also relative to the largest logit), and whether their greedy answers agree."
+    "Largest logit difference of two `model_outputs` (absolute, relative), and whether greedy answers agree."
     diff = max((x - y).abs().max().item() for x, y in zip(a['logits'], b['logits']))
     scale = max(x.abs().max().item() for x in a['logits'])
-    return {'max_logit_diff': diff, 'relative_diff': diff / max(scale, 1e-6), 'greedy_match': a['greedy'] == b['greedy'],
-            'prompts': len(a['logits'])}
+    return {'max_logit_diff': diff, 'relative_diff': diff / max(scale, 1e-6),
+            'greedy_match': a['greedy'] == b['greedy'], 'prompts': len(a['logits'])}
 
 def parity(reference, candidate, tokenizer, prompts=PARITY_PROMPTS, max_new_tokens:int=16) -> dict:
     "Compare two models on `prompts`: the largest logit difference, and whether their greedy answers agree."
-    return compare_outputs(*(model_outputs(m, tokenizer, prompts, max_new_tokens) for m in (reference, candidate)))
+    outs = [model_outputs(m, tokenizer, prompts, max_new_tokens) for m in (reference, candidate)]
+    return compare_outputs(*outs)
 
 # %% ../nbs/05b_export.ipynb #5c0a0002
 def model_card(export_dir,               # where the export goes (the load example names it)
@@ -55,44 +57,54 @@ def model_card(export_dir,               # where the export goes (the load examp
                check:dict|None=None,     # the parity check of a merge
                adapter:bool=False,       # an adapter to load on top of its base, not a whole model
               ) -> ModelCard:
-    "The `huggingface_hub.ModelCard` of an export: metadata, method, data, metrics, parity and how to load it."
+    "The `huggingface_hub.ModelCard` of an export: metadata, method, data, metrics, parity, how to load it."
     base, ft, stage = (train_cfg.get('model_name_or_path'), train_cfg.get('finetuning_type', 'lora'),
                        train_cfg.get('stage', 'sft'))
-    data = ModelCardData(base_model=base, library_name='peft' if adapter else 'transformers', tags=['llmft', ft, stage])
+    data = ModelCardData(base_model=base, library_name='peft' if adapter else 'transformers',
+                         tags=['llmft', ft, stage])
     q = train_cfg.get('quantization_bit')
-    lines = [f'- base model: `{base}`', f"- method: {ft}{f' (QLoRA, {q}-bit base)' if q else ''}, stage {stage}",
+    lines = [f'- base model: `{base}`',
+             f"- method: {ft}{f' (QLoRA, {q}-bit base)' if q else ''}, stage {stage}",
              f"- data: {train_cfg.get('dataset') or '(not recorded)'}"]
-    if check: lines.append(f"- parity with base + adapter: largest logit difference {check['max_logit_diff']:.2e}, "
+    if check: lines.append(f"- parity with base + adapter: "
+                           f"largest logit difference {check['max_logit_diff']:.2e}, "
                            f"greedy answers {'identical' if check['greedy_match'] else 'different'}")
-    m = [f'- {k}: {v}' for k, v in metrics.items() if isinstance(v, (int, float, str))] or ['- (none recorded)']
+    m = [f'- {k}: {v}' for k, v in metrics.items() if isinstance(v, (int, float, str))]
+    m = m or ['- (none recorded)']
     load = ['from transformers import AutoModelForCausalLM, AutoTokenizer']
-    if adapter: load += ['from peft import PeftModel', f"model = AutoModelForCausalLM.from_pretrained('{base}')",
+    if adapter: load += ['from peft import PeftModel',
+                         f"model = AutoModelForCausalLM.from_pretrained('{base}')",
                          f"model = PeftModel.from_pretrained(model, '{export_dir}')"]
     else: load += [f"model = AutoModelForCausalLM.from_pretrained('{export_dir}')"]
     load.append(f"tokenizer = AutoTokenizer.from_pretrained('{export_dir}')")
     body = '\n'.join([f'# {Path(export_dir).name}', '',
-                      f'Fine-tuned with [llmft](https://github.com/llmft/llmft) and exported as {fmt}.', '', *lines,
-                      '', '## Training metrics', *m, '', '## How to load', '```python', *load, '```', ''])
+                      f'Fine-tuned with [llmft](https://github.com/llmft/llmft) and exported as {fmt}.', '',
+                      *lines, '', '## Training metrics', *m, '',
+                      '## How to load', '```python', *load, '```', ''])
     return ModelCard(f'---\n{data.to_yaml()}\n---\n{body}')
 
 # %% ../nbs/05b_export.ipynb #ee6e2287
 DTYPES = {'float32': torch.float32, 'bfloat16': torch.bfloat16, 'float16': torch.float16}
 
 def _free():
-    "Give the memory of dropped models back before the next one loads (on a 15 GB GPU two 7B copies do not fit)."
+    "Give the memory of dropped models back before the next one loads (two 7B copies do not fit in 15 GB)."
     gc.collect()
     if torch.cuda.is_available(): torch.cuda.empty_cache()
 
 def export_merged(cfg:Config,                  # adapter_name_or_path, export_dir, export_dtype, export_size
-                  tolerance:float|None=None,   # largest logit difference allowed, relative to the largest logit (1e-3 in fp32, 2e-2 in 16 bits)
+                  tolerance:float|None=None,   # allowed relative logit difference (fp32 1e-3, 16-bit 2e-2)
                   hardware=None,               # where to merge (detected when None: the GPU if there is one)
                  ) -> Path:
-    "Merge `cfg.adapter_name_or_path` into its base rebuilt as trained, check parity, and write safetensors to `cfg.export_dir`."
-    if not cfg.adapter_name_or_path: raise ValueError('export needs adapter_name_or_path: the folder of the adapter to merge')
-    if not cfg.export_dir: raise ValueError('export needs export_dir: the folder to write the merged model to')
+    "Merge the adapter into its base as trained, check parity, write safetensors to `cfg.export_dir`."
+    if not cfg.adapter_name_or_path:
+        raise ValueError('export needs adapter_name_or_path: the folder of the adapter to merge')
+    if not cfg.export_dir:
+        raise ValueError('export needs export_dir: the folder to write the merged model to')
     out, adapter = Path(cfg.export_dir), Path(cfg.adapter_name_or_path)
-    if out.exists() and any(out.iterdir()): raise FileExistsError(f'{out} is not empty; choose another export_dir or remove it')
-    if not (adapter/'adapter_config.json').is_file(): raise FileNotFoundError(f'{adapter} holds no adapter (adapter_config.json)')
+    if out.exists() and any(out.iterdir()):
+        raise FileExistsError(f'{out} is not empty; choose another export_dir or remove it')
+    if not (adapter/'adapter_config.json').is_file():
+        raise FileNotFoundError(f'{adapter} holds no adapter (adapter_config.json)')
     tc, trained = adapter_training_config(adapter), trained_config(adapter, cfg)
     as_trained = None
     if trained.quantization_bit:  # the model that was trained: the quantized base + adapter
@@ -109,32 +121,42 @@ def export_merged(cfg:Config,                  # adapter_name_or_path, export_di
     if as_trained is not None: check['vs_quantized_base'] = compare_outputs(as_trained, after)
     tol = tolerance if tolerance is not None else 1e-3 if dec.precision == 'fp32' else 2e-2
     if check['relative_diff'] > tol or not check['greedy_match']:
-        raise RuntimeError(f"merged model differs from base + adapter (largest logit difference {check['max_logit_diff']:.3g}, "
-                           f"{check['relative_diff']:.2g} of the largest logit, allowed {tol:g}; greedy answers "
-                           f"{'match' if check['greedy_match'] else 'differ'}); nothing was written")
-    dtype = DTYPES.get(cfg.export_dtype) or DTYPES.get(lm.report['base_dtype'], torch.float32)  # auto: the base model's own dtype
+        raise RuntimeError(f"merged model differs from base + adapter "
+                           f"(largest logit difference {check['max_logit_diff']:.3g}, "
+                           f"{check['relative_diff']:.2g} of the largest logit, allowed {tol:g}; "
+                           f"greedy answers {'match' if check['greedy_match'] else 'differ'}); "
+                           f"nothing was written")
+    # auto: the base model's own dtype
+    dtype = DTYPES.get(cfg.export_dtype) or DTYPES.get(lm.report['base_dtype'], torch.float32)
     merged = merged.to(dtype)
-    metrics = json.loads((adapter/'train_results.json').read_text()) if (adapter/'train_results.json').is_file() else {}
+    metrics = (json.loads((adapter/'train_results.json').read_text())
+               if (adapter/'train_results.json').is_file() else {})
     base = trained.model_name_or_path
     def write(tmp):
         merged.save_pretrained(tmp, max_shard_size=f'{int(cfg.export_size * 1000)}MB')
         tok.save_pretrained(tmp)
         fmt = f'merged safetensors ({str(dtype).split(".")[-1]})'
-        model_card(cfg.export_dir, {'model_name_or_path': base, **tc}, metrics, fmt, check).save(tmp/'README.md')
-        (tmp/'llmft_export.json').write_text(json.dumps({'parity': check, 'base': base, 'adapter': str(adapter),
-                                                         'quantization': dec.quantization, 'precision': dec.precision}, indent=2))
+        card = model_card(cfg.export_dir, {'model_name_or_path': base, **tc}, metrics, fmt, check)
+        card.save(tmp/'README.md')
+        info = {'parity': check, 'base': base, 'adapter': str(adapter),
+                'quantization': dec.quantization, 'precision': dec.precision}
+        (tmp/'llmft_export.json').write_text(json.dumps(info, indent=2))
     if out.exists(): out.rmdir()
     return write_atomic_dir(out, write)
 
 # %% ../nbs/05b_export.ipynb #d7fde355
 def export_adapter(cfg:Config) -> Path:
-    "Copy the adapter of `cfg.adapter_name_or_path` (with tokenizer, config, metrics) and a model card to `cfg.export_dir`."
-    if not cfg.adapter_name_or_path or not cfg.export_dir: raise ValueError('export needs adapter_name_or_path and export_dir')
+    "Copy adapter `cfg.adapter_name_or_path` (tokenizer, config, metrics) + a model card to `cfg.export_dir`."
+    if not cfg.adapter_name_or_path or not cfg.export_dir:
+        raise ValueError('export needs adapter_name_or_path and export_dir')
     out, adapter = Path(cfg.export_dir), Path(cfg.adapter_name_or_path)
-    if out.exists() and any(out.iterdir()): raise FileExistsError(f'{out} is not empty; choose another export_dir or remove it')
-    if not (adapter/'adapter_config.json').is_file(): raise FileNotFoundError(f'{adapter} holds no adapter (adapter_config.json)')
+    if out.exists() and any(out.iterdir()):
+        raise FileExistsError(f'{out} is not empty; choose another export_dir or remove it')
+    if not (adapter/'adapter_config.json').is_file():
+        raise FileNotFoundError(f'{adapter} holds no adapter (adapter_config.json)')
     tc = adapter_training_config(adapter)
-    metrics = json.loads((adapter/'train_results.json').read_text()) if (adapter/'train_results.json').is_file() else {}
+    metrics = (json.loads((adapter/'train_results.json').read_text())
+               if (adapter/'train_results.json').is_file() else {})
     def write(tmp):
         for f in adapter.iterdir():
             if f.is_file() and not f.name.startswith(('.', 'trainer_log')): shutil.copy2(f, tmp/f.name)
@@ -144,20 +166,23 @@ def export_adapter(cfg:Config) -> Path:
     return write_atomic_dir(out, write)
 
 # %% ../nbs/05b_export.ipynb #f28ab184
-GGUF_EXPORT_DTYPES = {'auto': 'f16', 'float32': 'f32', 'bfloat16': 'bf16', 'float16': 'f16'}  # export_dtype -> GGUF
+# export_dtype -> GGUF
+GGUF_EXPORT_DTYPES = {'auto': 'f16', 'float32': 'f32', 'bfloat16': 'bf16', 'float16': 'f16'}
 
 def export_gguf(cfg:Config) -> Path:
-    "Merge the adapter into its base rebuilt as trained and write `cfg.export_dir/model.gguf` (`llmft.gguf`) and an Ollama `Modelfile`."
+    "Merge adapter into base as trained; write `export_dir/model.gguf` (`llmft.gguf`), an Ollama `Modelfile`."
     from llmft.gguf import gguf_family, write_gguf, write_modelfile
     if not cfg.export_dir: raise ValueError('export needs export_dir: the folder to write the GGUF file to')
     out = Path(cfg.export_dir)
-    if out.exists() and any(out.iterdir()): raise FileExistsError(f'{out} is not empty; choose another export_dir or remove it')
+    if out.exists() and any(out.iterdir()):
+        raise FileExistsError(f'{out} is not empty; choose another export_dir or remove it')
     # the base as trained, a 4/8-bit one dequantized to the training dtype, then merged
     if cfg.adapter_name_or_path:
         lm = load_trained(cfg.adapter_name_or_path, cfg, dequantize=True)
         model, tok = lm.model.merge_and_unload(), lm.tokenizer
     else: model, tok = load_pretrained(cfg.model_name_or_path, trust_remote_code=cfg.trust_remote_code)
-    gguf_family(model.config.get_text_config())  # a family llmft cannot write fails here, before anything is written
+    # a family llmft cannot write fails here, before anything is written
+    gguf_family(model.config.get_text_config())
     name = Path(str(cfg.adapter_name_or_path or cfg.model_name_or_path).rstrip('/')).name
     def write(tmp):
         g = write_gguf(model, tok, tmp/'model.gguf', GGUF_EXPORT_DTYPES[cfg.export_dtype], name=name)

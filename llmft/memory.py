@@ -27,17 +27,20 @@ def _dims(mc) -> dict:
 def layer_linears(mc) -> dict:
     "The linear layers of one decoder layer as `{name: (in_features, out_features)}`."
     d = _dims(mc); h, i = d['h'], d['i']
-    lin = dict(q_proj=(h, d['nh']*d['hd']), k_proj=(h, d['kv']*d['hd']), v_proj=(h, d['kv']*d['hd']), o_proj=(d['nh']*d['hd'], h))
-    lin |= dict(gate_proj=(h, i), up_proj=(h, i), down_proj=(i, h)) if d['gated'] else dict(up_proj=(h, i), down_proj=(i, h))
+    lin = dict(q_proj=(h, d['nh']*d['hd']), k_proj=(h, d['kv']*d['hd']), v_proj=(h, d['kv']*d['hd']),
+               o_proj=(d['nh']*d['hd'], h))
+    if d['gated']: lin |= dict(gate_proj=(h, i), up_proj=(h, i), down_proj=(i, h))
+    else: lin |= dict(up_proj=(h, i), down_proj=(i, h))
     return lin
 
 def param_counts(mc) -> dict:
-    "Parameter counts: `linear` (decoder layers' linear weights), `layer` (one whole layer), `embed`, `head` and `total`."
+    "Parameter counts: `linear` (layers' linear weights), `layer` (one layer), `embed`, `head`, `total`."
     d = _dims(mc)
     lin = sum(a*b for a, b in layer_linears(mc).values())
     layer = lin + 2*d['h']
     embed, head = d['V']*d['h'], 0 if d['tied'] else d['V']*d['h']
-    return dict(linear=lin*d['L'], layer=layer, embed=embed, head=head, total=layer*d['L'] + embed + head + d['h'])
+    return dict(linear=lin*d['L'], layer=layer, embed=embed, head=head,
+                total=layer*d['L'] + embed + head + d['h'])
 
 # %% ../nbs/03a_memory.ipynb #e520add8
 GB = 2**30  # sizes are reported in GiB, the unit nvidia-smi and torch report as "GB"
@@ -57,7 +60,8 @@ class MemoryEstimate:
 
     @property
     def total_gb(self) -> float:
-        return self.weights_gb + self.trainable_gb + self.gradients_gb + self.optimizer_gb + self.activations_gb + self.logits_gb
+        return (self.weights_gb + self.trainable_gb + self.gradients_gb + self.optimizer_gb
+                + self.activations_gb + self.logits_gb)
 
     def __str__(self):
         parts = ['weights', 'trainable', 'gradients', 'optimizer', 'activations', 'logits']
@@ -73,11 +77,12 @@ def _optim_bytes(cfg:Config) -> float:
     return 2.0 if '8bit' in o else 8.0
 
 def _precision(cfg:Config, hardware=None) -> str:
-    if hardware is None: hardware = Hardware('cuda', 'GPU', True, True, 1, None, 1, 0.0)  # plan for a bf16 GPU by default
+    # plan for a bf16 GPU by default
+    if hardware is None: hardware = Hardware('cuda', 'GPU', True, True, 1, None, 1, 0.0)
     return choose_precision(cfg, hardware)
 
 def _sequences(cfg:Config) -> tuple[int, int]:
-    "Sequences per example trained with gradients, and per example run without them (a reference or KL forward)."
+    "Sequences per example run with gradients, and without them (a reference or KL forward)."
     # chosen + rejected; a reference
     if cfg.stage == 'dpo': return 2, (2 if cfg.pref_loss in ('sigmoid', 'ipo') else 0)
     if cfg.stage == 'rm': return 2, 0   # chosen + rejected through the score head
@@ -85,8 +90,9 @@ def _sequences(cfg:Config) -> tuple[int, int]:
     if cfg.stage == 'kto': return 1, 1
     return 1, 0
 
-def estimate_memory(cfg:Config, model_config=None, gradient_checkpointing:bool|None=None, hardware=None) -> MemoryEstimate:
-    "Peak memory of training `cfg` on a GPU, from `model_config` (a `PretrainedConfig`: `llmft.model.load_model_config`)."
+def estimate_memory(cfg:Config, model_config=None, gradient_checkpointing:bool|None=None,
+                    hardware=None) -> MemoryEstimate:
+    "Peak GPU memory of training `cfg`, from `model_config` (a `PretrainedConfig`: `load_model_config`)."
     if model_config is None:
         raise ValueError("estimate_memory needs the model's config: pass llmft.model.load_model_config(cfg)")
     d, pc, lin = _dims(model_config), param_counts(model_config), layer_linears(model_config)
@@ -109,30 +115,37 @@ def estimate_memory(cfg:Config, model_config=None, gradient_checkpointing:bool|N
     # what is trained, and how many layers need their activations kept
     train_layers = L
     if ft == 'lora':
-        tgt = list(lin) if cfg.lora_target.strip() == 'all' else [t.strip() for t in cfg.lora_target.split(',') if t.strip() in lin]
-        n_train = L*sum(cfg.lora_rank*(lin[t][0] + lin[t][1]) + (lin[t][1] if cfg.use_dora else 0) for t in tgt)
+        tgt = (list(lin) if cfg.lora_target.strip() == 'all'
+               else [t.strip() for t in cfg.lora_target.split(',') if t.strip() in lin])
+        n_train = L*sum(cfg.lora_rank*(lin[t][0] + lin[t][1]) + (lin[t][1] if cfg.use_dora else 0)
+                        for t in tgt)
         extra = n_train                         # adapters live beside the weights
     elif ft == 'freeze':
         train_layers = min(abs(cfg.freeze_trainable_layers), L)
         n_train = train_layers*pc['layer']
         extra = n_train*max(tb - wb, 0)/tb      # fp32 copies of trained layers under mixed precision
     elif ft == 'full': n_train, extra = pc['total'], pc['total']*max(tb - wb, 0)/tb
-    else: n_train, extra = cfg.num_virtual_tokens*h*(2*L if ft == 'prefix_tuning' else 1), cfg.num_virtual_tokens*h
+    else:
+        n_train = cfg.num_virtual_tokens*h*(2*L if ft == 'prefix_tuning' else 1)
+        extra = cfg.num_virtual_tokens*h
     trainable = extra*tb
     grads, optim = n_train*tb, n_train*ob
     if cfg.use_galore and ft in ('full', 'freeze'):
         mats = [(min(a, b), max(a, b)) for a, b in lin.values()]
         per_layer_proj = sum(m*n for m, n in mats)
         proj_params = per_layer_proj*train_layers
-        galore_state = train_layers*sum(cfg.galore_rank*n*ob/2 + m*cfg.galore_rank*4 for m, n in mats)  # projected moments + projector
+        # projected moments + projector
+        galore_state = train_layers*sum(cfg.galore_rank*n*ob/2 + m*cfg.galore_rank*4 for m, n in mats)
         optim = (n_train - proj_params)*ob + galore_state
     if cfg.use_badam and ft in ('full', 'freeze'):
         block = pc['layer']
-        grads, optim = block*4, block*(ob + (4 if half else 0))  # one block at a time, with an fp32 master copy
+        # one block at a time, with an fp32 master copy
+        grads, optim = block*4, block*(ob + (4 if half else 0))
         trainable = 0
     # activations (SDPA and FlashAttention keep no attention matrix; eager attention keeps one per layer)
     ab = 2 if half else 4
-    per_token_layer = 6*h + (4 if d['gated'] else 2)*d['i'] + 2*d['kv']*d['hd']   # elements kept per token in one layer
+    # elements kept per token in one layer
+    per_token_layer = 6*h + (4 if d['gated'] else 2)*d['i'] + 2*d['kv']*d['hd']
     gc = cfg.gradient_checkpointing == 'true' if gradient_checkpointing is None else gradient_checkpointing
     if ft in ('prefix_tuning', 'prompt_tuning', 'p_tuning'): T += B*cfg.num_virtual_tokens
     if gc: acts = T*h*ab*train_layers + T*per_token_layer*ab
@@ -142,20 +155,23 @@ def estimate_memory(cfg:Config, model_config=None, gradient_checkpointing:bool|N
     # a forward without gradients (DPO's reference, KTO's KL batch) adds its logits and their fp32 log-softmax
     logits = 0 if cfg.stage == 'rm' else T*d['V']*(ab + 4 + (4 if half else 0))
     logits += no_grad_seqs*cfg.per_device_train_batch_size*S*d['V']*(ab + 4)
-    return MemoryEstimate(weights/GB, int(n_train), trainable/GB, grads/GB, optim/GB, acts/GB, logits/GB, gc, prec)
+    return MemoryEstimate(weights/GB, int(n_train), trainable/GB, grads/GB, optim/GB, acts/GB, logits/GB,
+                          gc, prec)
 
 # %% ../nbs/03a_memory.ipynb #a6c990a2
 # what torch reports, in GiB (a T4: 14.74)
 GPUS = {k: gb for k, (_, _, gb, n) in GPU_PERSONAS.items() if n == 1}
 
 def gpu_memory(gpu) -> float:
-    "Memory (GB) of one GPU of a persona (`T4`, `L4`, `A100-40GB`, `A100-80GB`, `H100`, `2xT4`), or a number of GB."
+    "GB of one GPU of a persona (`T4`, `L4`, `A100-40GB`, `A100-80GB`, `H100`, `2xT4`), or a number of GB."
     if isinstance(gpu, (int, float)): return float(gpu)
     try: return GPU_PERSONAS[persona_key(gpu)][2]
-    except ValueError: raise ValueError(f"unknown GPU '{gpu}'; known: {', '.join(GPU_PERSONAS)} (or give its memory in GB)") from None
+    except ValueError:
+        raise ValueError(f"unknown GPU '{gpu}'; known: {', '.join(GPU_PERSONAS)} "
+                         "(or give its memory in GB)") from None
 
 def gpu_budget(gpu_gb:float, headroom:float=0.9, overhead_gb:float=0.6) -> float:
-    "The memory (GB) a run may plan for on a GPU of `gpu_gb`: 90% of it, less the CUDA context and allocator slack."
+    "The GB a run may plan for on a GPU of `gpu_gb`: 90% of it, less the CUDA context and allocator slack."
     return gpu_gb*headroom - overhead_gb
 
 @dataclass
@@ -169,45 +185,56 @@ class Plan:
     estimate:MemoryEstimate
     def overrides(self) -> list[str]:
         "The plan as `key=value` overrides for `llmft train`."
-        return [f'finetuning_type={self.finetuning_type}', f'quantization_bit={self.quantization_bit or "null"}',
+        return [f'finetuning_type={self.finetuning_type}',
+                f'quantization_bit={self.quantization_bit or "null"}',
                 f'per_device_train_batch_size={self.per_device_train_batch_size}',
                 f'gradient_accumulation_steps={self.gradient_accumulation_steps}',
                 f'gradient_checkpointing={str(self.gradient_checkpointing).lower()}']
 
 def recommend(cfg:Config, gpu, model_config, headroom:float=0.9, overhead_gb:float=0.6) -> Plan|None:
-    "Settings of `cfg` that fit `gpu` (name or GB): its own method, then LoRA 16-bit, then QLoRA 4-bit; bigger batches first, each without checkpointing if possible; None if nothing fits."
+    "Settings of `cfg` that fit `gpu` (name or GB): own method, LoRA, then QLoRA 4-bit; None if none fit."
     budget = gpu_budget(gpu_memory(gpu), headroom, overhead_gb)
     try: hw = persona(gpu)
     except ValueError: hw = Hardware('cuda', f'{gpu} GB GPU', True, True, 1, gpu_memory(gpu), 1, 0.0)
     eff = cfg.per_device_train_batch_size*cfg.gradient_accumulation_steps
-    methods = [(cfg.finetuning_type, cfg.quantization_bit)] + [m for m in (('lora', None), ('lora', 4)) if m != (cfg.finetuning_type, cfg.quantization_bit)]
+    own = (cfg.finetuning_type, cfg.quantization_bit)
+    methods = [own] + [m for m in (('lora', None), ('lora', 4)) if m != own]
     for ft, bits in methods:
         for bs in [b for b in (16, 8, 4, 2, 1) if b <= max(cfg.per_device_train_batch_size, 1)]:
             for gc in (False, True):
                 c = replace(cfg, finetuning_type=ft, quantization_bit=bits, per_device_train_batch_size=bs,
                             bf16=None, fp16=None, pure_bf16=cfg.pure_bf16 and hw.bf16 and ft != 'lora',
-                            use_galore=cfg.use_galore and ft != 'lora', use_badam=cfg.use_badam and ft != 'lora')
+                            use_galore=cfg.use_galore and ft != 'lora',
+                            use_badam=cfg.use_badam and ft != 'lora')
                 est = estimate_memory(c, model_config, gradient_checkpointing=gc, hardware=hw)
                 if est.total_gb <= budget: return Plan(ft, bits, bs, max(1, math.ceil(eff/bs)), gc, est)
     return None
 
 # %% ../nbs/03a_memory.ipynb #79c9fe08
 def memory_report(cfg:Config, hardware=None, gpu=None, model_config=None) -> str:
-    "What `llmft check` prints: the memory estimate of `cfg`, and the settings that fit `gpu` (or this machine's GPU, or each known GPU)."
+    "`llmft check`'s memory estimate of `cfg` and settings that fit `gpu` (else this GPU, or each known GPU)."
     mc = model_config
-    if mc is None: raise ValueError("memory_report needs the model's config: pass llmft.model.load_model_config(cfg)")
+    if mc is None:
+        raise ValueError("memory_report needs the model's config: pass llmft.model.load_model_config(cfg)")
     pc = param_counts(mc)
     hw_gpu = hardware is not None and hardware.cuda
     est = estimate_memory(cfg, mc, hardware=hardware if hw_gpu else None)
-    lines = [f'Memory plan for {cfg.model_name_or_path} ({pc["total"]/1e9:.2f}B parameters), {cfg.finetuning_type}'
-             + (f' {cfg.quantization_bit}-bit' if cfg.quantization_bit else '') + f', batch {cfg.per_device_train_batch_size} x {cfg.cutoff_len} tokens, {est.precision}' + ('' if hw_gpu else ' on a GPU') + ':',
-             f'  {est}', f'  trainable parameters: {est.trainable_params:,}; checkpointing {"on" if est.gradient_checkpointing else "off"}']
+    bits = f' {cfg.quantization_bit}-bit' if cfg.quantization_bit else ''
+    where = '' if hw_gpu else ' on a GPU'
+    ckpt = 'on' if est.gradient_checkpointing else 'off'
+    lines = [f'Memory plan for {cfg.model_name_or_path} ({pc["total"]/1e9:.2f}B parameters), '
+             f'{cfg.finetuning_type}{bits}, batch {cfg.per_device_train_batch_size} x {cfg.cutoff_len} '
+             f'tokens, {est.precision}{where}:',
+             f'  {est}', f'  trainable parameters: {est.trainable_params:,}; checkpointing {ckpt}']
     if hardware is not None and not hardware.cuda:
         cpu = estimate_memory(cfg, mc, hardware=hardware)
-        lines.append(f'  on this machine ({cpu.precision}, no CUDA GPU): ~{cpu.total_gb:.1f} GB of {hardware.ram_gb:.0f} GB RAM')
+        lines.append(f'  on this machine ({cpu.precision}, no CUDA GPU): '
+                     f'~{cpu.total_gb:.1f} GB of {hardware.ram_gb:.0f} GB RAM')
     targets = [gpu] if gpu is not None else [hardware.gpu_memory_gb] if hw_gpu else list(GPUS)
     for g in targets:
         name = f'{g:.0f} GB GPU' if isinstance(g, (int, float)) else g
         p = recommend(cfg, g, mc)
-        lines.append(f'  {name:>10}: ' + (f'{" ".join(p.overrides())}  (~{p.estimate.total_gb:.1f} GB of {gpu_memory(g):.1f})' if p else 'does not fit, even as QLoRA at batch 1; use a smaller model or shorter cutoff_len'))
+        fit = (f'{" ".join(p.overrides())}  (~{p.estimate.total_gb:.1f} GB of {gpu_memory(g):.1f})' if p
+               else 'does not fit, even as QLoRA at batch 1; use a smaller model or shorter cutoff_len')
+        lines.append(f'  {name:>10}: ' + fit)
     return '\n'.join(lines)
