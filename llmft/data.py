@@ -15,8 +15,8 @@ from .templates import (ChatTemplate, apply_template, encode_with_template, func
 # %% auto #0
 __all__ = ['DataError', 'bundled_data_dir', 'load_dataset_info', 'DatasetAttr', 'resolve_dataset', 'iter_records', 'align_record',
            'stage_kind', 'load_records', 'config_template', 'set_template', 'encode_chat', 'encode_text', 'ExampleView',
-           'pack_rows', 'DataCollator', 'DatasetStats', 'DataReport', 'DatasetBundle', 'get_dataset', 'data_report',
-           'records_dataset', 'fill_identity']
+           'pack_rows', 'pack_stream', 'DataCollator', 'DatasetStats', 'DataReport', 'DatasetBundle', 'get_dataset',
+           'data_report', 'records_dataset', 'fill_identity']
 
 # %% ../nbs/02_data.ipynb #b6c4dd70
 class DataError(ValueError):
@@ -63,6 +63,9 @@ def _inside(folder, file_name, where:str) -> Path:
 def _attr_from_entry(name, e, folder):
     where = f"{Path(folder)/'dataset_info.json'}: entry '{name}'"
     if not isinstance(e, dict): raise DataError(f'{where} is not a mapping (of file_name, columns...)')
+    if media := [k for k in ('images', 'videos', 'audios') if k in (e.get('columns') or {})]:
+        raise DataError(f"{where} has {'/'.join(media)} columns: multimodal training is not supported (llmft "
+                        'trains language models on text); use a text dataset')
     kw = dict(formatting=e.get('formatting', 'alpaca'), ranking=bool(e.get('ranking', False)),
               columns=e.get('columns', {}), tags=e.get('tags', {}), split=e.get('split', 'train'))
     if 'file_name' in e: return DatasetAttr(name, path=str(_inside(folder, e['file_name'], where)), **kw)
@@ -160,7 +163,14 @@ def _read_columnar(f:Path):
         raise DataError(f'{f}: could not read this {f.suffix[1:]} file ({why})') from None
     for i, r in enumerate(ds, 1): yield f'row {i}', r
 
-_READERS = {'.json': _read_json, '.jsonl': _read_json, '.csv': _read_csv,
+def _read_text(f:Path):
+    "Yield `(location, record)` for a plain-text file: each line a row, in a `text` column (as `datasets` reads it)."
+    with _open_text(f) as fh:
+        for i, line in enumerate(fh, 1):
+            line = line.rstrip('\r\n')
+            yield f'line {i}', _bad_bytes(line, column=False) or {'text': line}
+
+_READERS = {'.json': _read_json, '.jsonl': _read_json, '.csv': _read_csv, '.txt': _read_text,
             '.parquet': _read_columnar, '.arrow': _read_columnar}
 
 # %% ../nbs/02_data.ipynb #da7a0008
@@ -421,8 +431,8 @@ def encode_chat(tokenizer, messages:list, cutoff_len:int=1024, train_on_prompt:b
               for t, (s, e) in zip(ids, enc['offset_mapping'])]
     return dict(input_ids=ids[:cutoff_len], labels=labels[:cutoff_len])
 
-def encode_text(tokenizer, text:str, cutoff_len:int=1024) -> dict:
-    "Pre-training row: the text and an EOS, all trained."
+def encode_text(tokenizer, text:str, cutoff_len:int|None=1024) -> dict:
+    "Pre-training row: the text and an EOS, all trained, cut at `cutoff_len` (None: whole, to be packed)."
     ids = (tokenizer(text, add_special_tokens=False)['input_ids'] + [tokenizer.eos_token_id])[:cutoff_len]
     return dict(input_ids=ids, labels=list(ids))
 
@@ -463,9 +473,22 @@ def pack_rows(rows:list[dict], cutoff_len:int) -> list[dict]:
         cur['position_ids'] += list(range(n))
     return out
 
-def _pack_batch(batch, cutoff_len):
+def pack_stream(rows:list[dict], cutoff_len:int) -> list[dict]:
+    "Pre-training blocks as LLaMA-Factory cuts them: rows end to end, every `cutoff_len` tokens, no partial last block."
+    ids, first = [], []
+    for r in rows: ids += r['input_ids']; first += [True] + [False] * (len(r['input_ids']) - 1)
+    end = len(ids) // cutoff_len * cutoff_len or len(ids)  # a stream shorter than one block is one block
+    out = []
+    for i in range(0, end, cutoff_len):
+        block, pos, p = ids[i:i + cutoff_len], [], 0
+        for j, f in enumerate(first[i:i + cutoff_len]): p = 0 if f or j == 0 else p + 1; pos.append(p)
+        out.append(dict(input_ids=block, position_ids=pos,
+                        labels=[-100 if f else t for t, f in zip(block, first[i:i + cutoff_len])]))
+    return out
+
+def _pack_batch(batch, cutoff_len, stream=False):
     rows = [dict(input_ids=i, labels=l) for i, l in zip(batch['input_ids'], batch['labels'])]
-    p = pack_rows(rows, cutoff_len)
+    p = (pack_stream if stream else pack_rows)(rows, cutoff_len)
     return {k: [r[k] for r in p] for k in ('input_ids', 'labels', 'position_ids')}
 
 # %% ../nbs/02_data.ipynb #1201d54b
@@ -546,7 +569,7 @@ def _tokenize_batch(batch, tokenizer, kind, cfg):
     tools, tpl = batch.get('tools') or [None] * n, config_template(cfg)
     thinking = getattr(cfg, 'enable_thinking', True)
     for i in range(n):
-        r = (encode_text(tokenizer, batch['text'][i], cfg.cutoff_len) if kind == 'pt' else
+        r = (encode_text(tokenizer, batch['text'][i], None if cfg.packing else cfg.cutoff_len) if kind == 'pt' else
              encode_chat(tokenizer, batch['messages'][i], cfg.cutoff_len, cfg.train_on_prompt,
                          cfg.mask_history, tpl, tools[i], thinking))
         if any(l != -100 for l in r['labels'][1:]):
@@ -643,7 +666,7 @@ def get_dataset(cfg:Config, tokenizer) -> DatasetBundle:
         if kind in ('sft', 'pt') and len(train): report.example = ExampleView(tokenizer, train[0])
     if cfg.packing and kind in ('sft', 'pt'):
         pk = lambda d: d.map(_pack_batch, batched=True, batch_size=1000,
-                             fn_kwargs=dict(cutoff_len=cfg.cutoff_len),
+                             fn_kwargs=dict(cutoff_len=cfg.cutoff_len, stream=kind == 'pt'),
                              remove_columns=['input_ids', 'labels'])
         train, ev = pk(train), (pk(ev) if ev is not None else None)
     if not cfg.streaming: report.train_rows, report.eval_rows = len(train), (len(ev) if ev is not None else 0)
