@@ -350,10 +350,12 @@ class TrainResult:
     def __repr__(self):
         if not self.completed: return f'TrainResult(stopped: {self.stop_reason}; resume from {self.checkpoint})'
         m = self.metrics
-        best = (f", best {m['metric_for_best_model']} {m['best_metric']:.4f} at step {m['best_step']}"
-                + (' (stopped early)' if m.get('stopped_early') else '') if m.get('best_metric') is not None else '')
+        ev = f", eval loss {m['eval_loss']:.4f}" if m.get('eval_loss') is not None else ''
+        if m.get('best_metric') is not None:
+            ev += (f", best {m['metric_for_best_model']} {m['best_metric']:.4f} at step {m['best_step']}"
+                   + (' (stopped early)' if m.get('stopped_early') else ''))
         return (f"TrainResult({self.output_dir}: loss {m['train_loss']:.4f}, {m['train_tokens']} tokens in "
-                f"{m['train_runtime']:.1f} s, {m['train_tokens_per_second']:.0f} tokens/s{best})")
+                f"{m['train_runtime']:.1f} s, {m['train_tokens_per_second']:.0f} tokens/s{ev})")
 
 RESULTS = 'train_results.json'
 
