@@ -142,7 +142,8 @@ def cmd_train(args) -> int:
     import_unsloth(cfg)  # before transformers, PEFT and TRL, when this run trains through Unsloth
     from llmft.finetune import finetune
     from llmft.data import DataError
-    try: r = finetune(cfg)
+    from llmft.trainer import ProgressLine
+    try: r = finetune(cfg, callbacks=[ProgressLine()])  # one progress line, not transformers' bars and dicts
     except KeyboardInterrupt as e: print(f'llmft train: {_interruption(cfg, e)}', file=sys.stderr); return 130
     except (DataError, OSError, ValueError) as e:
         print(f'llmft train: {error_line(e)}', file=sys.stderr); return 1

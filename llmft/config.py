@@ -129,6 +129,10 @@ class TrainKeys:
     save_total_limit:int|None = opt(2, 'Keep at most this many checkpoints', 'train', min=1)
     save_mirror_dir:str|None = opt(None, 'Also copy each checkpoint and the final outputs here as they complete (a Drive folder)', 'train')
     eval_steps:int|None = opt(None, 'Evaluate every this many steps (needs val_size or eval_dataset)', 'train', min=1)
+    early_stopping_patience:int|None = opt(None, 'Stop after this many evaluations without a better metric_for_best_model '
+                                           '(needs eval_steps and load_best_model_at_end: true); empty: never', 'train', min=1)
+    early_stopping_threshold:float = opt(0.0, 'How much metric_for_best_model must improve to count as better (early stopping)',
+                                         'train', min=0.0)
     resume:str = opt('auto', 'Continue from the last complete checkpoint: auto, true (must exist) or false', 'train', choices=['auto', 'true', 'false'])
     resume_from_checkpoint:str|None = opt(None, 'Resume from this checkpoint folder instead of the newest in output_dir (or the mirror)', 'train')
     time_budget_minutes:float|None = opt(None, 'Checkpoint and stop cleanly after this many minutes', 'train', min=0.0, min_exclusive=True)
@@ -381,6 +385,8 @@ LF_KEYS = {
         **(d.get('fsdp_config') or {}), 'transformer_layer_cls_to_wrap': v}}),  # transformers 4's name
     'use_reentrant_gc': _map('gradient_checkpointing_kwargs',
                              lambda v, d: {'gradient_checkpointing_kwargs': {'use_reentrant': bool(v)}}),
+    'early_stopping_steps': _map('early_stopping_patience', why="LF's early_stopping_steps counts evaluations "
+                                 "without improvement, as transformers' EarlyStoppingCallback patience"),
     'do_sample': _map('temperature', lambda v, d: {'temperature': 0.0} if v is False else
                       {'temperature': d.get('temperature', 0.95), 'top_p': d.get('top_p', 0.7)},
                       "false is greedy (temperature 0); true samples, at LF's temperature 0.95 and top_p 0.7 unless set"),
@@ -431,7 +437,7 @@ LF_KEYS = {
             'upcast_layernorm upcast_lmhead_output use_unsloth_gc moe_aux_loss_coef infer_dtype print_param_status',
             'this Model Loader setting'),
     **_todo('preserve_thinking eval_on_each_dataset tokenized_path eval_num_beams', 'this data setting'),
-    **_todo('compute_accuracy disable_shuffling early_stopping_steps', 'this training setting'),
+    **_todo('compute_accuracy disable_shuffling', 'this training setting'),
     **_todo('enable_torch_profiler profiler_output_dir profiler_wait_steps profiler_warmup_steps '
             'profiler_active_steps profiler_repeat profiler_record_shapes profiler_profile_memory '
             'profiler_with_stack profile_modules', 'the torch profiler'),
@@ -522,7 +528,19 @@ def _trainer_args_errors(c:dict, ta:dict, hardware=None) -> list[ConfigIssue]:
             if c.get(k) or ta.get(k):
                 errs.append(ConfigIssue(k, f'{engine} shards training over CUDA GPUs and this machine has none '
                                         f'({where}); drop {k} to train on this machine'))
-    return errs + (_probe_trainer_args(c, ta) if ta and not errs else [])
+    return errs + _early_stopping_errors(c, ta) + (_probe_trainer_args(c, ta) if ta and not errs else [])
+
+def _early_stopping_errors(c:dict, ta:dict) -> list[ConfigIssue]:
+    "What early stopping (`early_stopping_patience`) lacks: evaluation data, evaluation steps, the best model kept."
+    if c['early_stopping_patience'] is None: return []
+    need = []
+    if not (c['val_size'] or c['eval_dataset']): need.append('val_size or eval_dataset (the data it evaluates on)')
+    if not c['eval_steps'] and ta.get('eval_strategy', 'no') == 'no': need.append('eval_steps (how often it evaluates)')
+    if not ta.get('load_best_model_at_end'):
+        need.append('load_best_model_at_end: true (so the run ends with its best adapter, by metric_for_best_model, '
+                    'eval_loss unless set)')
+    if not need: return []
+    return [ConfigIssue('early_stopping_patience', 'early stopping compares evaluations: set ' + '; '.join(need))]
 
 # %% ../nbs/00_config.ipynb #9d1e0f3a
 def refused_output_dir(path) -> str|None:

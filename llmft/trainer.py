@@ -11,7 +11,8 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 import yaml
-from transformers import Trainer, TrainerCallback, TrainingArguments
+from transformers import EarlyStoppingCallback, Trainer, TrainerCallback, TrainingArguments
+from transformers.trainer_callback import PrinterCallback, ProgressCallback
 from transformers.trainer_pt_utils import LengthGroupedSampler
 from transformers.trainer_utils import TrainOutput, rotate_checkpoints
 from .config import Config, config_keys, make_config, refused_output_dir, save_config
@@ -23,11 +24,11 @@ except ImportError: fcntl = None  # Windows: output folders are not locked
 # %% auto #0
 __all__ = ['PARTIAL', 'PAIR_MASKS', 'RESULTS', 'LOCK', 'MANIFEST', 'OUTPUT_NAMES', 'RESUME_FREE', 'STAGES', 'causal_lm_loss',
            'last_checkpoint', 'place_folder', 'DiskFullError', 'disk_full_guard', 'SeededLengthGroupedSampler',
-           'LlmftTrainerMixin', 'LlmftTrainer', 'RunGuard', 'JsonlLogger', 'training_args', 'TrainResult',
-           'llmft_names', 'foreign_outputs', 'OutputDirInUse', 'output_dir_lock', 'output_dir_problem',
-           'resume_changes', 'check_output_dir', 'holds_output_dir', 'copy_checkpoint', 'mirror_outputs',
-           'CheckpointMirror', 'hub_checkpoint_repo', 'fetch_hub_checkpoint', 'register_stage', 'stage_trainer',
-           'train', 'example_config']
+           'LlmftTrainerMixin', 'LlmftTrainer', 'RunGuard', 'JsonlLogger', 'ProgressLine', 'loss_curves',
+           'eval_summary', 'training_args', 'TrainResult', 'llmft_names', 'foreign_outputs', 'OutputDirInUse',
+           'output_dir_lock', 'output_dir_problem', 'resume_changes', 'check_output_dir', 'holds_output_dir',
+           'copy_checkpoint', 'mirror_outputs', 'CheckpointMirror', 'hub_checkpoint_repo', 'fetch_hub_checkpoint',
+           'register_stage', 'stage_trainer', 'train', 'example_config']
 
 # %% ../nbs/04_trainer.ipynb #6a0d3d85
 def _prompt_learning(model) -> bool:
@@ -156,7 +157,7 @@ class LlmftTrainerMixin:
         try:
             with disk_full_guard(run_dir, name):
                 super()._save_checkpoint(model, trial)
-                if self.args.should_save: self._fix_best(run_dir, staging/name)
+                self._point_best_at(run_dir, staging/name)
                 if self.args.should_save and self.run_config is not None:
                     save_config(self.run_config, staging/name/'llmft_config.yaml')
         except BaseException:
@@ -169,14 +170,6 @@ class LlmftTrainerMixin:
             rotate_checkpoints(str(run_dir), save_total_limit=self.args.save_total_limit,
                                best_model_checkpoint=self.state.best_model_checkpoint)
         if self.args.push_to_hub: self._push_from_checkpoint(str(run_dir/name))
-
-    def _fix_best(self, run_dir:Path, ck:Path):
-        "Point the state's best checkpoint at its final place (Trainer saw the staging folder); re-save it."
-        if not self.state.best_global_step: return
-        best = run_dir/f'checkpoint-{self.state.best_global_step}'
-        if best.exists() or best.name == ck.name:
-            self.state.best_model_checkpoint = str(best)
-            self.state.save_to_json(str(ck/'trainer_state.json'))
 
     def _push_from_checkpoint(self, checkpoint_folder):
         if getattr(self, '_staging', False): return
@@ -213,6 +206,19 @@ def _track_num_input_tokens(self:LlmftTrainerMixin, inputs):
         return super(LlmftTrainerMixin, self)._track_num_input_tokens(inputs)
     n = torch.as_tensor(sum(int(m.sum()) for m in masks), device=self.args.device, dtype=torch.int64)
     self.state.num_input_tokens_seen += self.accelerator.gather(n).sum().item()
+
+# %% ../nbs/04_trainer.ipynb #e7a1c021
+@patch
+def _point_best_at(self:LlmftTrainerMixin, run_dir:Path, staged:Path):
+    "Name the best checkpoint by its place in `run_dir` (not the staging folder), in the state and `staged` checkpoint."
+    b = self.state.best_global_step
+    if not b: return
+    best = Path(run_dir)/f'checkpoint-{b}'
+    if b != self.state.global_step and not best.is_dir(): return  # an evaluation between saves: no checkpoint of it
+    self.state.best_model_checkpoint = str(best)
+    if self.args.should_save and (staged/'trainer_state.json').is_file():
+        self.state.save_to_json(str(staged/'trainer_state.json'))
+
 
 # %% ../nbs/04_trainer.ipynb #6cb6e354
 class RunGuard(TrainerCallback):
@@ -258,6 +264,76 @@ class JsonlLogger(TrainerCallback):
         with open(self.path, 'a') as f: f.write(json.dumps(rec) + '\n')
         for h in self.hooks: h(rec)
 
+# %% ../nbs/04_trainer.ipynb #e7a1c002
+def _clock(seconds:float) -> str:
+    "`seconds` as h:mm:ss, or m:ss under an hour."
+    m, s = divmod(int(round(seconds)), 60); h, m = divmod(m, 60)
+    return f'{h}:{m:02d}:{s:02d}' if h else f'{m}:{s:02d}'
+
+class ProgressLine(TrainerCallback):
+    "One progress line per run (step/total, loss, eval loss, tokens/s, time left): in place on a terminal, a line per log elsewhere."
+    def __init__(self, stream=None, tty:bool|None=None):
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = bool(getattr(self.stream, 'isatty', lambda: False)()) if tty is None else tty
+        self.loss = self.eval_loss = None
+        self._width = 0
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        self.t0, self.step0, self.tok0 = time.monotonic(), state.global_step, state.num_input_tokens_seen
+        self.loss = self.eval_loss = None
+
+    def line(self, state) -> str:
+        "The progress line of `state` now."
+        s, n = state.global_step, state.max_steps
+        parts = [f'step {s}/{n}']
+        if self.loss is not None: parts.append(f'loss {self.loss:.4f}')
+        if self.eval_loss is not None: parts.append(f'eval loss {self.eval_loss:.4f}')
+        dt, done, tokens = time.monotonic() - self.t0, s - self.step0, state.num_input_tokens_seen - self.tok0
+        if dt > 0 and tokens > 0: parts.append(f'{tokens / dt:,.0f} tokens/s')
+        if done > 0 and n > s: parts.append(f'{_clock(dt / done * (n - s))} left')
+        return ', '.join(parts)
+
+    def _show(self, state):
+        text = self.line(state)
+        if self.tty: self.stream.write('\r' + text.ljust(self._width)); self._width = len(text)
+        else: self.stream.write(text + '\n')
+        self.stream.flush()
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        if not state.is_world_process_zero: return
+        logs = logs or {}
+        if 'loss' in logs: self.loss = logs['loss']
+        if 'eval_loss' in logs: self.eval_loss = logs['eval_loss']
+        if 'loss' in logs or 'eval_loss' in logs: self._show(state)
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if self.tty and state.is_world_process_zero: self._show(state)  # a terminal's line moves at every step
+
+    def on_train_end(self, args, state, control, **kwargs):
+        if self.tty and self._width and state.is_world_process_zero: self.stream.write('\n'); self.stream.flush()
+
+# %% ../nbs/04_trainer.ipynb #e7a1c014
+def loss_curves(history:list) -> dict:
+    "The `(step, value)` points of the training loss and the eval loss in a trainer's `history` of logs."
+    return {k: [(h['step'], h[k]) for h in history if k in h and 'step' in h] for k in ('loss', 'eval_loss')}
+
+def eval_summary(trainer) -> dict:
+    "What the evaluations of a finished run found: last eval loss, best metric, its step and checkpoint, early stop."
+    st, a = trainer.state, trainer.args
+    evals = [h for h in st.log_history if 'eval_loss' in h]
+    if not evals: return {}
+    out = {'eval_loss': evals[-1]['eval_loss']}
+    if a.metric_for_best_model and st.best_metric is not None:
+        name = a.metric_for_best_model if a.metric_for_best_model.startswith('eval_') else f'eval_{a.metric_for_best_model}'
+        ck = st.best_model_checkpoint
+        out |= {'metric_for_best_model': name, 'best_metric': st.best_metric, 'best_step': st.best_global_step,
+                'best_checkpoint': Path(ck).name if ck else None,
+                'best_model_loaded': bool(a.load_best_model_at_end and ck)}
+    es = next((c for c in trainer.callback_handler.callbacks if isinstance(c, EarlyStoppingCallback)), None)
+    if es is not None:
+        out['stopped_early'] = es.early_stopping_patience_counter >= es.early_stopping_patience
+    return out
+
 # %% ../nbs/04_trainer.ipynb #02c7ed37
 def training_args(cfg:Config,                    # the run config
                   hardware=None,                 # the run's `Decisions` (the loaded model's), or a `Hardware` to decide for
@@ -302,8 +378,12 @@ class TrainResult:
     def __repr__(self):
         if not self.completed: return f'TrainResult(stopped: {self.stop_reason}; resume from {self.checkpoint})'
         m = self.metrics
+        ev = f", eval loss {m['eval_loss']:.4f}" if m.get('eval_loss') is not None else ''
+        if m.get('best_metric') is not None:
+            ev += (f", best {m['metric_for_best_model']} {m['best_metric']:.4f} at step {m['best_step']}"
+                   + (' (stopped early)' if m.get('stopped_early') else ''))
         return (f"TrainResult({self.output_dir}: loss {m['train_loss']:.4f}, {m['train_tokens']} tokens in "
-                f"{m['train_runtime']:.1f} s, {m['train_tokens_per_second']:.0f} tokens/s)")
+                f"{m['train_runtime']:.1f} s, {m['train_tokens_per_second']:.0f} tokens/s{ev})")
 
 RESULTS = 'train_results.json'
 
@@ -539,11 +619,13 @@ def _plot_loss(history:list, path:Path):
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
-    pts = [(h['step'], h['loss']) for h in history if 'loss' in h]
-    if not pts: return
+    curves = loss_curves(history)
+    if not curves['loss']: return
     fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.plot(*zip(*pts), marker='.' if len(pts) < 50 else None)
-    ax.set_xlabel('step'); ax.set_ylabel('training loss'); ax.grid(alpha=0.3)
+    for k, label in (('loss', 'training loss'), ('eval_loss', 'eval loss')):
+        if curves[k]: ax.plot(*zip(*curves[k]), marker='.' if len(curves[k]) < 50 else None, label=label)
+    ax.set_xlabel('step'); ax.set_ylabel('loss'); ax.grid(alpha=0.3)
+    if curves['eval_loss']: ax.legend()
     fig.tight_layout(); fig.savefig(path, dpi=100); plt.close(fig)
 
 # %% ../nbs/04_trainer.ipynb #e96dc173
@@ -780,11 +862,15 @@ def train(cfg:Config, model, tokenizer, train_dataset, eval_dataset=None, data_c
     out = Path(cfg.output_dir); out.mkdir(parents=True, exist_ok=True)
     guard = guard or RunGuard(cfg.save_minutes, cfg.time_budget_minutes)  # a dashboard passes its own, to stop it
     mirror = [CheckpointMirror(cfg.save_mirror_dir)] if cfg.save_mirror_dir else []
-    cbs = [*callbacks, JsonlLogger(out/'trainer_log.jsonl', on_log), *mirror, guard]  # guard last
+    stopper = ([EarlyStoppingCallback(cfg.early_stopping_patience, cfg.early_stopping_threshold)]
+               if cfg.early_stopping_patience else [])
+    cbs = [*callbacks, *stopper, JsonlLogger(out/'trainer_log.jsonl', on_log), *mirror, guard]  # guard last
     with _hub_errors(cfg):
         trainer = stage_trainer(cfg.stage)(cfg, model, tokenizer, train_dataset, eval_dataset, data_collator,
                                            cbs, hardware, optimizers=(optimizer, None))
     trainer.run_config = cfg  # saved into each checkpoint
+    if any(isinstance(c, ProgressLine) for c in callbacks):  # it replaces transformers' bars and printed dicts
+        for c in (ProgressCallback, PrinterCallback): trainer.remove_callback(c)
     if ck is not None and trainer.is_world_process_zero():
         print(f'Resuming from {ck}' + (f' (copied from {origin})' if origin != str(ck) else ''),
               file=sys.stderr)
@@ -803,7 +889,7 @@ def train(cfg:Config, model, tokenizer, train_dataset, eval_dataset=None, data_c
     metrics = {'train_loss': res.training_loss, 'final_loss': next((h['loss'] for h in reversed(history) if 'loss' in h), None),
                'train_runtime': runtime, 'train_steps': trainer.state.global_step,
                'train_tokens': int(seen), 'train_tokens_per_second': tokens / runtime,
-               'peak_memory_mb': _peak_memory_mb(), 'resumed_from': origin}
+               'peak_memory_mb': _peak_memory_mb(), 'resumed_from': origin, **eval_summary(trainer)}
     if trainer.is_world_process_zero():
         _write_outputs(trainer, cfg, out, metrics)
         _after_outputs(trainer, cfg, out)  # the mirror and the Hub get the final outputs

@@ -198,25 +198,32 @@ def _load(self:ConfigForm, path) -> ConfigForm:
 ConfigForm.save, ConfigForm.load = _save, _load
 
 # %% ../nbs/07_widgets.ipynb #2550a06f
-def loss_svg(points, width:int=480, height:int=160) -> str:
-    "An SVG line chart of `(step, loss)` points (empty chart when there are fewer than two)."
-    if len(points) < 2: return f'<svg width="{width}" height="{height}"></svg>'
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
+def loss_svg(points, eval_points=(), width:int=480, height:int=160) -> str:
+    "An SVG line chart of `(step, loss)` points, and of the `(step, eval loss)` `eval_points` beside them when there are any."
+    pts, ev = list(points), list(eval_points)
+    if len(pts) < 2 and not ev: return f'<svg width="{width}" height="{height}"></svg>'
+    xs, ys = [p[0] for p in pts + ev], [p[1] for p in pts + ev]
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
     sx = lambda x: 30 + (width - 40) * (x - x0) / ((x1 - x0) or 1)
     sy = lambda y: 10 + (height - 30) * (1 - (y - y0) / ((y1 - y0) or 1))
-    line = ' '.join(f'{sx(x):.1f},{sy(y):.1f}' for x, y in points)
-    return (f'<svg width="{width}" height="{height}" style="font:10px sans-serif">'
-            f'<polyline fill="none" stroke="#2471a3" stroke-width="2" points="{line}"/>'
-            f'<text x="2" y="14">{y1:.3g}</text><text x="2" y="{height-20}">{y0:.3g}</text>'
+    line = lambda ps: ' '.join(f'{sx(x):.1f},{sy(y):.1f}' for x, y in ps)
+    svg = f'<svg width="{width}" height="{height}" style="font:10px sans-serif">'
+    if len(pts) >= 2: svg += f'<polyline fill="none" stroke="#2471a3" stroke-width="2" points="{line(pts)}"/>'
+    if ev:
+        svg += (f'<polyline fill="none" stroke="#d35400" stroke-width="2" stroke-dasharray="4 3" points="{line(ev)}"/>'
+                + ''.join(f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="2.5" fill="#d35400"/>' for x, y in ev)
+                + f'<text x="{width-150}" y="14" fill="#2471a3">training loss</text>'
+                  f'<text x="{width-75}" y="14" fill="#d35400">eval loss</text>')
+    return (svg + f'<text x="2" y="14">{y1:.3g}</text><text x="2" y="{height-20}">{y0:.3g}</text>'
             f'<text x="30" y="{height-4}">step {x0}</text><text x="{width-70}" y="{height-4}">step {x1}</text></svg>')
+
 
 # %% ../nbs/07_widgets.ipynb #7ba5c027
 class TrainDashboard:
     "Train a config with a live view (progress, time left, loss chart) and a stop button that checkpoints first."
     def __init__(self, cfg:Config):
         from llmft.trainer import RunGuard
-        self.cfg, self.points, self.result, self.thread, self.error = cfg, [], None, None, None
+        self.cfg, self.points, self.eval_points, self.result, self.thread, self.error = cfg, [], [], None, None, None
         self.guard = RunGuard(cfg.save_minutes, cfg.time_budget_minutes)
         self.progress = W.IntProgress(value=0, min=0, max=1, description='steps', layout=W.Layout(width='480px'))
         self.status, self.chart = W.HTML('ready'), W.HTML(loss_svg([]))
@@ -235,11 +242,13 @@ class TrainDashboard:
         if not hasattr(self, '_t0'): self._t0, self._s0 = time.time(), step
         self.progress.max, self.progress.value = total, step
         if 'loss' in rec: self.points.append((step, float(rec['loss'])))
+        if 'eval_loss' in rec: self.eval_points.append((step, float(rec['eval_loss'])))
         done = step - self._s0
         eta = (time.time() - self._t0) / done * (total - step) if done > 0 else None
-        last = f", loss {self.points[-1][1]:.4f}" if self.points else ''
+        last = (f", loss {self.points[-1][1]:.4f}" if self.points else '') + (
+                f", eval loss {self.eval_points[-1][1]:.4f}" if self.eval_points else '')
         self.status.value = f'step {step}/{total}{last}' + (f', about {eta:.0f} s left' if eta is not None else '')
-        self.chart.value = loss_svg(self.points)
+        self.chart.value = loss_svg(self.points, self.eval_points)
 
     def _run(self):
         from llmft.finetune import finetune

@@ -1,5 +1,5 @@
 "The `llmft` console script, run as a user runs it: in a subprocess."
-import os, shutil, subprocess, sys
+import os, re, shutil, subprocess, sys
 from pathlib import Path
 import pytest
 
@@ -381,3 +381,46 @@ def test_check_lf_refusals_and_typos_together(tmp_path):
     assert 'use_muon: not yet implemented in llmft: the Muon optimizer (`use_muon`)' in r.stderr
     assert 'eval_strategy: must be one of no, steps, epoch' in r.stderr
     assert "plot_los: unknown key; did you mean 'plot_loss'?" in r.stderr
+
+# --- the progress of `llmft train` ---------------------------------------------------------------------------------
+
+def _train_args(tiny_run, out):
+    return ('train', f"model_name_or_path={tiny_run/'base'}", 'dataset=alpaca_sample', 'max_steps=4', 'logging_steps=1',
+            'per_device_train_batch_size=2', 'gradient_accumulation_steps=1', 'cutoff_len=64', 'val_size=1', 'eval_steps=2',
+            'save_steps=100', f'output_dir={out}')
+
+def test_train_progress_through_a_pipe(tmp_path, tiny_run):
+    "Through a pipe (CI, a log file): one progress line per log, with the eval loss once evaluated, then the result."
+    r = llmft(*_train_args(tiny_run, tmp_path/'out'))
+    assert r.returncode == 0, r.stderr
+    lines = [l for l in r.stderr.splitlines() if l.startswith('step ')]
+    assert [l.split(',')[0] for l in lines] == ['step 1/4', 'step 2/4', 'step 2/4', 'step 3/4', 'step 4/4', 'step 4/4'], lines
+    assert 'eval loss' not in lines[1] and 'eval loss' in lines[2] and 'tokens/s' in lines[0] and 'left' in lines[0]
+    assert '\r' not in r.stderr and "{'loss'" not in r.stdout + r.stderr and "{'eval_loss'" not in r.stdout + r.stderr
+    assert not re.search(r'\| *\d/4 \[', r.stderr)  # no tqdm bar of the training steps (loading bars aside)
+    assert r.stdout.startswith('TrainResult(') and 'tokens/s' in r.stdout
+
+def test_train_progress_on_a_terminal(tmp_path, tiny_run):
+    "On a terminal the progress is one line rewritten in place (carriage returns), ended by one newline."
+    import pty, threading
+    exe = Path(sys.executable).parent/'llmft'
+    exe = str(exe) if exe.exists() else shutil.which('llmft')
+    master, slave = pty.openpty()
+    p = subprocess.Popen([exe, *_train_args(tiny_run, tmp_path/'out')], stdout=subprocess.PIPE, stderr=slave, text=True)
+    os.close(slave)
+    chunks = []
+    def read():
+        while True:
+            try: b = os.read(master, 4096)
+            except OSError: return  # the child closed the terminal
+            if not b: return
+            chunks.append(b)
+    t = threading.Thread(target=read, daemon=True); t.start()
+    out, _ = p.communicate(timeout=600); t.join(10); os.close(master)
+    err = b''.join(chunks).decode()
+    assert p.returncode == 0, err
+    segs = err[err.index('\rstep '):].split('\rstep ')[1:]  # each update of the line
+    assert len(segs) >= 6 and segs[-1].startswith('4/4') and 'eval loss' in segs[-1], segs
+    assert not any('\n' in s for s in segs[:-1]), segs  # every update rewrote the same line
+    assert segs[-1].split('\n')[0].rstrip('\r ').endswith('tokens/s'), segs[-1]  # then one newline ends it
+    assert "{'loss'" not in err + out and out.startswith('TrainResult(')
