@@ -8,9 +8,10 @@ import gc, importlib.util, json, math, os, sys, tempfile, warnings
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 from .config import Config, ConfigError, ConfigIssue, make_config, config_errors, unsloth_unsupported
-from .catalog import DEFAULT_MODEL, model_path, resolve_model, write_atomic_dir, fix_special_tokens, fix_tokenizer_specials
-from .hardware import (Hardware, Processes, detect_hardware, choose_precision, choose_attention, fa2_problem, torch_dtype,
-                            plan_processes)
+from .catalog import (DEFAULT_MODEL, model_path, resolve_model, write_atomic_dir, fix_special_tokens,
+                           fix_tokenizer_specials)
+from .hardware import (Hardware, Processes, detect_hardware, choose_precision, choose_attention,
+                            fa2_problem, torch_dtype, plan_processes)
 from .memory import estimate_memory, gpu_budget
 
 # %% auto #0
@@ -23,12 +24,14 @@ __all__ = ['load_model_config', 'load_tokenizer', 'check_prequantized', 'quantiz
 # %% ../nbs/03_model.ipynb #a0c1d002
 def _hub_error(src, e) -> OSError:
     from huggingface_hub import is_offline_mode
-    why = 'offline mode is on (HF_HUB_OFFLINE)' if is_offline_mode() else 'it does not exist, is gated, or there is no network'
-    return OSError(f"could not load '{src}' from the Hugging Face hub: {why}. Use a local folder, a .gguf file, "
-                   f"or the bundled '{DEFAULT_MODEL}'. ({type(e).__name__}: {str(e).splitlines()[0]})")
+    why = ('offline mode is on (HF_HUB_OFFLINE)' if is_offline_mode()
+           else 'it does not exist, is gated, or there is no network')
+    return OSError(f"could not load '{src}' from the Hugging Face hub: {why}. "
+                   f"Use a local folder, a .gguf file, or the bundled '{DEFAULT_MODEL}'. "
+                   f"({type(e).__name__}: {str(e).splitlines()[0]})")
 
 def _check_remote_code(folder, name:str, trust:bool):
-    "Refuse a local `folder` whose file `name` (config.json, tokenizer_config.json) maps classes to code in it, unless trusted."
+    "Refuse a local `folder` whose `name` file (e.g. config.json) maps classes to code in it, unless trusted."
     p = Path(str(folder))/name
     if trust or not p.is_file(): return
     try: auto = json.loads(p.read_text(encoding='utf-8')).get('auto_map')
@@ -52,7 +55,7 @@ def load_model_config(cfg:Config,                # the run config (model_name_or
 
 # %% ../nbs/03_model.ipynb #a0c1d005
 def _tokenizer(cfg:Config, src:str, folder=None):
-    "The tokenizer of model `src` (or the one saved in `folder`) with its special tokens fixed and new ones added; and how many were added."
+    "`src`'s tokenizer (or `folder`'s), special tokens fixed and new ones added; and how many were added."
     from transformers import AutoTokenizer, GenerationConfig
     where = str(folder or src)
     _check_remote_code(where, 'tokenizer_config.json', cfg.trust_remote_code)
@@ -61,16 +64,18 @@ def _tokenizer(cfg:Config, src:str, folder=None):
         if Path(where).exists(): raise
         raise _hub_error(where, e) from None
     try: gen = GenerationConfig.from_pretrained(src)
-    except OSError: gen = load_model_config(cfg, src)  # no generation_config.json: the model's config holds the ids
+    # no generation_config.json: the model's config holds the ids
+    except OSError: gen = load_model_config(cfg, src)
     fix_tokenizer_specials(tok, gen)
     new = [t.strip() for t in (cfg.new_special_tokens or '').split(',') if t.strip()]
-    added = tok.add_special_tokens({'additional_special_tokens': new}, replace_extra_special_tokens=False) if new else 0
+    added = (tok.add_special_tokens({'additional_special_tokens': new}, replace_extra_special_tokens=False)
+             if new else 0)
     return tok, added
 
-def load_tokenizer(cfg:Config,                 # the run config (model_name_or_path, trust_remote_code, new_special_tokens)
+def load_tokenizer(cfg:Config,                 # model_name_or_path, trust_remote_code, new_special_tokens
                    padding_side:str='right',   # 'right' to train, 'left' to generate
                   ):
-    "The tokenizer of `cfg`'s model as training sees it (special tokens fixed, new tokens added), without loading the model."
+    "`cfg`'s tokenizer as training sees it (special tokens fixed, new ones added), without loading the model."
     tok, _ = _tokenizer(cfg, model_path(cfg.model_name_or_path))
     tok.padding_side = padding_side
     return tok
@@ -79,19 +84,20 @@ def load_tokenizer(cfg:Config,                 # the run config (model_name_or_p
 _PREQUANT_PACKAGES = {'gptq': ('gptqmodel', 'optimum'), 'awq': ('awq',)}
 
 def check_prequantized(model_config) -> str|None:
-    "The quantization method a checkpoint was saved with (gptq, awq, bitsandbytes...), raising if its package is missing."
+    "A checkpoint's saved quantization method (gptq, awq, bitsandbytes...); raise if its package is missing."
     qc = getattr(model_config, 'quantization_config', None)
     if qc is None: return None
-    method = str(qc.get('quant_method') if isinstance(qc, dict) else getattr(qc, 'quant_method', '')).lower().split('.')[-1]
+    method = qc.get('quant_method') if isinstance(qc, dict) else getattr(qc, 'quant_method', '')
+    method = str(method).lower().split('.')[-1]
     missing = [p for p in _PREQUANT_PACKAGES.get(method, ()) if importlib.util.find_spec(p) is None]
     if missing:
         pip = {'gptqmodel':'gptqmodel', 'optimum':'optimum', 'awq':'autoawq'}
-        raise ImportError(f"this checkpoint is pre-quantized with {method.upper()} and loading it needs the package(s) "
-                          f"{', '.join(missing)}: pip install {' '.join(pip[p] for p in missing)}")
+        raise ImportError(f"this checkpoint is pre-quantized with {method.upper()} and loading it needs the "
+                          f"package(s) {', '.join(missing)}: pip install {' '.join(pip[p] for p in missing)}")
     return method
 
 def quantization_config(cfg:Config, compute_dtype, quant_storage=None):
-    "A `BitsAndBytesConfig` for `quantization_bit` (4: nf4/fp4, double quantization, `compute_dtype`; 8), or None."
+    "A `BitsAndBytesConfig` for `quantization_bit` (4: nf4/fp4, double quant, `compute_dtype`; 8), or None."
     if cfg.quantization_bit is None: return None
     from transformers import BitsAndBytesConfig
     if importlib.util.find_spec('bitsandbytes') is None:
@@ -100,7 +106,8 @@ def quantization_config(cfg:Config, compute_dtype, quant_storage=None):
     # FSDP / ZeRO-3 shard float storage
     kw = {'bnb_4bit_quant_storage': quant_storage} if quant_storage is not None else {}
     return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type=cfg.quantization_type,
-                              bnb_4bit_use_double_quant=cfg.double_quantization, bnb_4bit_compute_dtype=compute_dtype, **kw)
+                              bnb_4bit_use_double_quant=cfg.double_quantization,
+                              bnb_4bit_compute_dtype=compute_dtype, **kw)
 
 # %% ../nbs/03_model.ipynb #b881e268
 _HEADS = ('lm_head', 'score', 'classifier')  # output layers: never LoRA targets
@@ -112,16 +119,19 @@ def _linear_names(model) -> list[str]:
     names = set()
     for n, m in model.named_modules():
         if m is head or n.split('.')[-1] in _HEADS: continue
-        if isinstance(m, nn.Linear) or type(m).__name__ in ('Linear4bit', 'Linear8bitLt'): names.add(n.split('.')[-1])
+        if isinstance(m, nn.Linear) or type(m).__name__ in ('Linear4bit', 'Linear8bitLt'):
+            names.add(n.split('.')[-1])
     return sorted(names)
 
 def lora_targets(model, target:str='all') -> list[str]:
-    "Module names that get LoRA: every linear layer but the head for 'all', else the listed names, checked against the model."
+    "Modules that get LoRA: all linear layers but the head for 'all', else the listed names, checked."
     avail = _linear_names(model)
     if target.strip() == 'all': return avail
     want = [t.strip() for t in target.split(',') if t.strip()]
     bad = [t for t in want if t not in avail]
-    if bad: raise ConfigError([ConfigIssue('lora_target', f"{', '.join(bad)}: no such linear layer in this model; available: all, {', '.join(avail)}")])
+    if bad:
+        msg = f"{', '.join(bad)}: no such linear layer in this model; available: all, {', '.join(avail)}"
+        raise ConfigError([ConfigIssue('lora_target', msg)])
     return want
 
 # %% ../nbs/03_model.ipynb #8c1ddb21
@@ -135,7 +145,7 @@ def _layers(model):
     return best
 
 def apply_freeze(model, cfg:Config) -> list[str]:
-    "Freeze all but the last (or first, if negative) `freeze_trainable_layers` decoder layers (their `freeze_trainable_modules`) and `freeze_extra_modules`."
+    "Freeze all but `freeze_extra_modules` and the last (first if < 0) `freeze_trainable_layers`' modules."
     path, layers = _layers(model)
     n = cfg.freeze_trainable_layers
     idx = range(max(0, len(layers)-n), len(layers)) if n > 0 else range(min(-n, len(layers)))
@@ -143,15 +153,21 @@ def apply_freeze(model, cfg:Config) -> list[str]:
     extra = [m.strip() for m in (cfg.freeze_extra_modules or '').split(',') if m.strip()]
     avail = sorted({n.split('.')[0] for n, _ in layers[0].named_children()})
     bad = [m for m in mods if m != 'all' and m not in avail]
-    if bad: raise ConfigError([ConfigIssue('freeze_trainable_modules', f"{', '.join(bad)} not in the decoder layers; available: all, {', '.join(avail)}")])
-    top = sorted({n.split('.')[-2] if n.count('.') else n for n, p in model.named_parameters() if not n.startswith(path)} | {'norm'})
-    prefixes = [f'{path}.{i}.' + ('' if 'all' in mods else f'{m}.') for i in idx for m in (mods if 'all' not in mods else [''])]
+    if bad:
+        msg = f"{', '.join(bad)} not in the decoder layers; available: all, {', '.join(avail)}"
+        raise ConfigError([ConfigIssue('freeze_trainable_modules', msg)])
+    top = sorted({n.split('.')[-2] if n.count('.') else n for n, p in model.named_parameters()
+                  if not n.startswith(path)} | {'norm'})
+    prefixes = [f'{path}.{i}.' + ('' if 'all' in mods else f'{m}.')
+                for i in idx for m in (mods if 'all' not in mods else [''])]
     trained = []
     for name, p in model.named_parameters():
         p.requires_grad_(any(name.startswith(pre) for pre in prefixes) or
                          any(name.split('.')[-2:-1] == [e] or f'.{e}.' in f'.{name}' for e in extra))
         if p.requires_grad: trained.append(name)
-    if not trained: raise ConfigError([ConfigIssue('freeze_extra_modules', f'no parameter matched {extra}; modules outside the layers: {", ".join(top)}')])
+    if not trained:
+        msg = f'no parameter matched {extra}; modules outside the layers: {", ".join(top)}'
+        raise ConfigError([ConfigIssue('freeze_extra_modules', msg)])
     return trained
 
 # %% ../nbs/03_model.ipynb #d52d4eb2
@@ -166,7 +182,8 @@ def lora_config(cfg:Config, model):
     mts = [m.strip() for m in (cfg.additional_target or '').split(',') if m.strip()] or None
     return LoraConfig(task_type=_task(cfg), r=cfg.lora_rank, lora_alpha=cfg.lora_alpha or 2*cfg.lora_rank,
                       lora_dropout=cfg.lora_dropout, target_modules=lora_targets(model, cfg.lora_target),
-                      modules_to_save=mts, use_dora=cfg.use_dora, use_rslora=cfg.use_rslora, init_lora_weights=init)
+                      modules_to_save=mts, use_dora=cfg.use_dora, use_rslora=cfg.use_rslora,
+                      init_lora_weights=init)
 
 def prompt_config(cfg:Config, model):
     "The PEFT config of a prompt-learning method: prefix tuning, prompt tuning or P-tuning."
@@ -178,18 +195,21 @@ def prompt_config(cfg:Config, model):
 
 # %% ../nbs/03_model.ipynb #8fbee9a5
 def unsloth_decision(cfg:Config, hw:Hardware, trainable:bool=True) -> tuple[bool, str]:
-    "Whether this run trains through Unsloth, and why: asked for (`true`), or `auto` with CUDA, the package and a config it supports."
+    "Whether this run uses Unsloth, and why: `true`, or `auto` with CUDA, the package and a supported config."
     if not trainable: return False, 'generation loads through transformers'
     if cfg.use_unsloth == 'false': return False, 'use_unsloth: false'
     if cfg.use_unsloth == 'true':  # the config refuses what Unsloth cannot honour (`unsloth_unsupported`)
         if not hw.cuda:
-            raise ConfigError([ConfigIssue('use_unsloth', f'Unsloth needs a CUDA GPU and this machine has none ({hw.name}); '
-                                                          'use use_unsloth: auto or false')])
-        return True, 'use_unsloth: true' + ('' if hw.unsloth else '; the unsloth package is not installed here: pip install unsloth')
+            raise ConfigError([ConfigIssue('use_unsloth',
+                                           f'Unsloth needs a CUDA GPU and this machine has none ({hw.name}); '
+                                           'use use_unsloth: auto or false')])
+        missing = '' if hw.unsloth else '; the unsloth package is not installed here: pip install unsloth'
+        return True, 'use_unsloth: true' + missing
     if not hw.cuda: return False, 'auto: Unsloth needs a CUDA GPU'
     if drops := [why for _, why in unsloth_unsupported(asdict(cfg))]:
         return False, 'auto: transformers + PEFT, since Unsloth would drop ' + '; '.join(drops)
-    if not hw.unsloth: return False, 'auto: the unsloth package is not installed here (with it, this run would use Unsloth)'
+    if not hw.unsloth:
+        return False, 'auto: the unsloth package is not installed here (with it, this run would use Unsloth)'
     return True, 'auto: a CUDA GPU and the unsloth package'
 
 def use_unsloth(cfg:Config, hw:Hardware) -> bool:
@@ -197,32 +217,33 @@ def use_unsloth(cfg:Config, hw:Hardware) -> bool:
     return unsloth_decision(cfg, hw)[0]
 
 def import_unsloth(cfg:Config|None=None, hardware:Hardware|None=None) -> bool:
-    "Import unsloth now, before transformers, PEFT and TRL, if training `cfg` on `hardware` will use it; whether it will."
+    "Import unsloth before transformers, PEFT, TRL if training `cfg` on `hardware` uses it; whether it does."
     if not use_unsloth(cfg or Config(), hardware or detect_hardware()): return False
     if 'unsloth' not in sys.modules:
         if late := [m for m in ('transformers', 'peft', 'trl') if m in sys.modules]:
-            warnings.warn(f"{', '.join(late)} was imported before unsloth, which then cannot patch everything it speeds up; "
-                          'call llmft.model.import_unsloth() first thing (restart the runtime)')
+            warnings.warn(f"{', '.join(late)} was imported before unsloth, which then cannot patch "
+                          'everything it speeds up; call llmft.model.import_unsloth() first thing '
+                          '(restart the runtime)')
         import unsloth  # noqa: F401
     return True
 
 # %% ../nbs/03_model.ipynb #a0c1d011
 @dataclass
 class Decisions:
-    "What the Model Loader decided for a run, once: the trainer, the memory planner, `llmft check` and the widgets read it."
+    "What the Model Loader decided for a run, once; the trainer, planner, `llmft check` and widgets read it."
     hardware:Hardware            # the machine (or GPU persona) decided for
     purpose:str                  # 'train', 'generate' or 'export'
     precision:str                # 'pure_bf16', 'bf16', 'fp16' or 'fp32'
     precision_why:str
-    attention:str                # attn_implementation: 'sdpa', 'flash_attention_2', 'eager', or 'unsloth' (its own)
+    attention:str                # attn_implementation: sdpa, flash_attention_2, eager or unsloth (its own)
     attention_why:str
     unsloth:bool                 # loaded and wrapped by Unsloth's FastLanguageModel
     unsloth_why:str
     gradient_checkpointing:bool
     checkpointing_why:str
-    quantization:str             # 'none', '4-bit bitsandbytes nf4...', '8-bit bitsandbytes', or a pre-quantized method
-    compute_dtype:str|None       # the dtype quantized layers compute in (the precision's), None when not quantized
-    device_map:dict|None         # where `from_pretrained` puts the weights (None: the CPU; the trainer moves them)
+    quantization:str             # 'none', '4-bit bitsandbytes nf4...', '8-bit bitsandbytes', or pre-quantized
+    compute_dtype:str|None       # dtype quantized layers compute in (the precision's); None if not quantized
+    device_map:dict|None         # where `from_pretrained` puts weights (None: CPU; the trainer moves them)
     processes:Processes          # processes (one GPU each) the run uses, and how to use idle GPUs
     quant_storage:str|None=None  # dtype 4-bit weights are stored in, for FSDP / ZeRO-3 sharding
 
@@ -238,7 +259,7 @@ class Decisions:
         return self.precision if self.precision in ('fp16', 'bf16') else None
     @property
     def one_gpu(self) -> bool:
-        "One process on a machine with several GPUs: train on GPU 0 only, never `DataParallel` with twice the batch on it."
+        "One process, several GPUs: train on GPU 0 only, never `DataParallel` with twice the batch on it."
         return self.processes.gpus_unused > 0
 
     def as_dict(self) -> dict:
@@ -248,17 +269,20 @@ class Decisions:
         dev = f'cuda ({hw.gpu_count}× {hw.name}{cap}, {hw.gpu_memory_gb:.2f} GiB each)' if hw.cuda else 'cpu'
         q = self.quantization + (f', compute dtype {self.compute_dtype}' if self.compute_dtype else '') \
             + (f', stored as {self.quant_storage}' if self.quant_storage else '')
-        amp = {'fp16': '; fp16 autocast, trained weights in fp32', 'bf16': '; bf16 autocast, trained weights in fp32',
-               'pure_bf16': '; every weight in bf16, trained ones too'}.get(self.precision, '') if self.purpose == 'train' else ''
+        amp = {'fp16': '; fp16 autocast, trained weights in fp32',
+               'bf16': '; bf16 autocast, trained weights in fp32',
+               'pure_bf16': '; every weight in bf16, trained ones too'}.get(self.precision, '')
+        if self.purpose != 'train': amp = ''
         return {'device': dev, 'precision': f'{self.precision} ({self.precision_why}{amp})',
-                'attention': f'{self.attention} ({self.attention_why})', 'unsloth': f'{onoff(self.unsloth)} ({self.unsloth_why})',
+                'attention': f'{self.attention} ({self.attention_why})',
+                'unsloth': f'{onoff(self.unsloth)} ({self.unsloth_why})',
                 'gradient_checkpointing': f'{onoff(self.gradient_checkpointing)} ({self.checkpointing_why})',
                 'quantization': q, 'processes': str(self.processes)}
 
     def __str__(self): return '\n'.join(f'{k}: {v}' for k, v in self.as_dict().items())
 
     def record(self, cfg:Config) -> Config:
-        "`cfg` with the precision it runs in written out (`bf16`/`fp16` set), so a saved config says how it was trained."
+        "`cfg` with its precision written out (`bf16`/`fp16` set), so a saved config says how it was trained."
         return replace(cfg, bf16=self.precision in ('bf16', 'pure_bf16'), fp16=self.precision == 'fp16')
 
 # %% ../nbs/03_model.ipynb #a0c1d012
@@ -279,22 +303,28 @@ def _attention(cfg:Config, hw:Hardware, precision:str, unsloth:bool) -> tuple[st
     if unsloth: return 'unsloth', 'Unsloth patches the attention of the models it supports'
     a = choose_attention(cfg, hw, precision)
     if cfg.flash_attn != 'auto': return a, f'flash_attn: {cfg.flash_attn}'
-    return a, 'auto: ' + ('FlashAttention-2 runs here' if a == 'flash_attention_2' else f'FlashAttention-2 {fa2_problem(hw, precision)}')
+    if a == 'flash_attention_2': return a, 'auto: FlashAttention-2 runs here'
+    return a, f'auto: FlashAttention-2 {fa2_problem(hw, precision)}'
 
-def checkpointing_decision(cfg:Config, hw:Hardware, model_config=None, unsloth:bool=False) -> tuple[bool, str]:
-    "Gradient checkpointing as asked; for `auto`, on when the run would not fit its GPU without it (never on a CPU), and why."
+def checkpointing_decision(cfg:Config, hw:Hardware, model_config=None,
+                           unsloth:bool=False) -> tuple[bool, str]:
+    "Checkpointing as asked; `auto`: on if the run would not fit its GPU without it (off on a CPU); and why."
     if unsloth:
         if cfg.gradient_checkpointing == 'false': return False, 'gradient_checkpointing: false'
         return True, "Unsloth's offloaded checkpointing (gradient_checkpointing: false turns it off)"
-    if cfg.gradient_checkpointing != 'auto': return cfg.gradient_checkpointing == 'true', f'gradient_checkpointing: {cfg.gradient_checkpointing}'
-    if not hw.cuda or not hw.gpu_memory_gb: return False, 'auto: never on a CPU, where RAM is the limit and speed comes first'
-    if model_config is None: return False, 'auto: the model config was not read, so the memory was not estimated'
+    if cfg.gradient_checkpointing != 'auto':
+        return cfg.gradient_checkpointing == 'true', f'gradient_checkpointing: {cfg.gradient_checkpointing}'
+    if not hw.cuda or not hw.gpu_memory_gb:
+        return False, 'auto: never on a CPU, where RAM is the limit and speed comes first'
+    if model_config is None:
+        return False, 'auto: the model config was not read, so the memory was not estimated'
     need = estimate_memory(cfg, model_config, gradient_checkpointing=False, hardware=hw).total_gb
     budget = gpu_budget(hw.gpu_memory_gb)
-    return need > budget, f'auto: ~{need:.1f} GB without it; {budget:.1f} GB of the {hw.gpu_memory_gb:.2f} GiB {hw.name} can be planned'
+    return need > budget, (f'auto: ~{need:.1f} GB without it; '
+                           f'{budget:.1f} GB of the {hw.gpu_memory_gb:.2f} GiB {hw.name} can be planned')
 
 def _sharding(cfg:Config) -> str|None:
-    "'fsdp' under accelerate's FSDP, 'zero3' with a DeepSpeed ZeRO-3 config, else None: both place and shard the weights themselves."
+    "'fsdp' under accelerate's FSDP, 'zero3' under DeepSpeed ZeRO-3 (both shard weights themselves), or None."
     if os.environ.get('ACCELERATE_USE_FSDP', '').lower() in ('1', 'true'): return 'fsdp'
     if cfg.deepspeed:
         try: stage = json.loads(Path(cfg.deepspeed).read_text()).get('zero_optimization', {}).get('stage')
@@ -303,31 +333,37 @@ def _sharding(cfg:Config) -> str|None:
     return None
 
 def decide(cfg:Config,                 # the run config
-           hw:Hardware|None=None,      # the machine (detected when None), or a GPU persona (`llmft.hardware.persona`)
-           model_config=None,          # the model's `transformers` config (`load_model_config`): memory estimate, pre-quantization
+           hw:Hardware|None=None,      # the machine (None: detect it), or a GPU persona (`hardware.persona`)
+           model_config=None,          # `transformers` config (`load_model_config`): memory, pre-quantization
            purpose:str='train',        # 'train', 'generate' (chat, predict, eval, API) or 'export'
           ) -> Decisions:
-    "Decide, once, how `cfg` runs on `hw`: device, precision, attention, Unsloth, checkpointing, quantization, processes."
+    "Decide once how `cfg` runs: device, precision, attention, Unsloth, checkpointing, quantization, GPUs."
     hw = hw or detect_hardware()
     train = purpose == 'train'
-    if train and (errs := [e for e in config_errors(asdict(cfg), hw) if e.key in ('bf16', 'fp16', 'pure_bf16', 'use_unsloth')]):
+    if train and (errs := [e for e in config_errors(asdict(cfg), hw)
+                           if e.key in ('bf16', 'fp16', 'pure_bf16', 'use_unsloth')]):
         raise ConfigError(errs)
     if train and cfg.loftq_init and not cfg.adapter_name_or_path and not hw.cuda:
-        raise ConfigError([ConfigIssue('loftq_init', 'LoftQ initialisation runs on a CUDA GPU only (PEFT computes it there) and '
-                                                     f'this machine has none ({hw.name}); drop loftq_init')])
+        msg = ('LoftQ initialisation runs on a CUDA GPU only (PEFT computes it there) and '
+               f'this machine has none ({hw.name}); drop loftq_init')
+        raise ConfigError([ConfigIssue('loftq_init', msg)])
     prequant = check_prequantized(model_config) if model_config is not None else None
     if prequant and cfg.quantization_bit:
-        raise ConfigError([ConfigIssue('quantization_bit', f'the checkpoint is already quantized ({prequant}); drop quantization_bit')])
+        msg = f'the checkpoint is already quantized ({prequant}); drop quantization_bit'
+        raise ConfigError([ConfigIssue('quantization_bit', msg)])
     precision, pwhy = _precision(cfg, hw, purpose)
     unsloth, uwhy = unsloth_decision(cfg, hw, train)
     if train and not unsloth and 'unsloth' in sys.modules:
-        uwhy += '; but unsloth was imported in this process and its patches stay: restart the runtime to train without them'
+        uwhy += ('; but unsloth was imported in this process and its patches stay: '
+                 'restart the runtime to train without them')
     attention, awhy = _attention(cfg, hw, precision, unsloth)
     gc_, gwhy = checkpointing_decision(cfg, hw, model_config, unsloth) if train else (False, 'not training')
     sharding = _sharding(cfg) if train and hw.cuda else None
     bits, dtype = cfg.quantization_bit, str(torch_dtype(precision)).split('.')[-1]
-    quant = (f'4-bit bitsandbytes {cfg.quantization_type}' + (', double quantization' if cfg.double_quantization else '')
-             if bits == 4 else '8-bit bitsandbytes' if bits == 8 else f'{prequant} (pre-quantized checkpoint)' if prequant else 'none')
+    dq = ', double quantization' if cfg.double_quantization else ''
+    quant = (f'4-bit bitsandbytes {cfg.quantization_type}{dq}' if bits == 4 else
+             '8-bit bitsandbytes' if bits == 8 else
+             f'{prequant} (pre-quantized checkpoint)' if prequant else 'none')
     # kept on the CPU, even where torch sees a GPU
     if not hw.cuda: dmap = {'': 'cpu'} if bits or prequant else None
     elif sharding: dmap = None
@@ -335,17 +371,18 @@ def decide(cfg:Config,                 # the run config
     # quantized weights are placed when loaded
     elif bits or prequant or unsloth: dmap = {'': int(os.environ.get('LOCAL_RANK', 0))}
     else: dmap = None
-    return Decisions(hw, purpose, precision, pwhy, attention, awhy, unsloth, uwhy, gc_, gwhy, quant, dtype if bits else None,
-                     dmap, plan_processes(hw) if train else Processes(1, 0, ''), dtype if bits == 4 and sharding else None)
+    return Decisions(hw, purpose, precision, pwhy, attention, awhy, unsloth, uwhy, gc_, gwhy, quant,
+                     dtype if bits else None, dmap, plan_processes(hw) if train else Processes(1, 0, ''),
+                     dtype if bits == 4 and sharding else None)
 
 def as_decisions(cfg:Config, hardware=None) -> Decisions:
-    "`hardware` when it already is a run's `Decisions`; else what `decide` says for training `cfg` on it (detected when None)."
+    "`hardware` if already a run's `Decisions`, else `decide` for training `cfg` on it (detected when None)."
     return hardware if isinstance(hardware, Decisions) else decide(cfg, hardware)
 
 # %% ../nbs/03_model.ipynb #d326b2e5
 @dataclass
 class LoadedModel:
-    "A model ready to train (or generate), its tokenizer, the decisions it was loaded with, and a report of what was done."
+    "A model ready to train (or generate), its tokenizer, the decisions it was loaded with, and a report."
     model: object
     tokenizer: object
     report: dict
@@ -365,10 +402,11 @@ def count_params(model) -> tuple[int, int]:
 
 # %% ../nbs/03_model.ipynb #e979539e
 def _rope(model_config, cfg:Config) -> str|None:
-    "Set RoPE scaling on `model_config` when `rope_scaling` is set and `cutoff_len` exceeds the trained context."
+    "Scale RoPE in `model_config` if `rope_scaling` is set and `cutoff_len` exceeds the trained context."
     if cfg.rope_scaling is None: return None
     ctx = getattr(model_config, 'max_position_embeddings', None)
-    if not ctx or cfg.cutoff_len <= ctx: return f'{cfg.rope_scaling} not needed (cutoff_len {cfg.cutoff_len} <= context {ctx})'
+    if not ctx or cfg.cutoff_len <= ctx:
+        return f'{cfg.rope_scaling} not needed (cutoff_len {cfg.cutoff_len} <= context {ctx})'
     factor = float(math.ceil(cfg.cutoff_len / ctx))
     rp = dict(getattr(model_config, 'rope_parameters', None) or {})
     rp.update(rope_type=cfg.rope_scaling, factor=factor)
@@ -378,55 +416,62 @@ def _rope(model_config, cfg:Config) -> str|None:
     return f'{cfg.rope_scaling} x{factor:g} ({ctx} -> {ctx*int(factor)} tokens)'
 
 def _resize(model, tok, cfg:Config):
-    "Resize the embeddings when the tokenizer outgrew them (added tokens), or to the tokenizer with `resize_vocab`."
+    "Resize the embeddings if the tokenizer outgrew them (added tokens), or to fit it with `resize_vocab`."
     n = model.get_input_embeddings().weight.shape[0]
-    if len(tok) > n or (cfg.resize_vocab and len(tok) != n): model.resize_token_embeddings(len(tok), pad_to_multiple_of=None)
+    if len(tok) > n or (cfg.resize_vocab and len(tok) != n):
+        model.resize_token_embeddings(len(tok), pad_to_multiple_of=None)
 
 # %% ../nbs/03_model.ipynb #a0c1d020
 def _from_pretrained(cfg:Config, src:str, model_config, dec:Decisions):
-    "The model of `src` as `dec` says (dtype, attention, quantization, placement): a causal LM, or a scalar-score model for `rm`."
+    "`src`'s model per `dec` (dtype, attention, quantization, placement): causal LM, or score model for `rm`."
     from transformers import AutoModelForCausalLM, AutoModelForSequenceClassification
     rm = dec.purpose == 'train' and cfg.stage == 'rm'
     if rm: model_config.num_labels = 1
-    kw = dict(config=model_config, dtype=dec.dtype, attn_implementation=dec.attention, trust_remote_code=cfg.trust_remote_code)
+    kw = dict(config=model_config, dtype=dec.dtype, attn_implementation=dec.attention,
+              trust_remote_code=cfg.trust_remote_code)
     if (qc := quantization_config(cfg, dec.dtype, dec.dtype if dec.quant_storage else None)) is not None:
         kw['quantization_config'] = qc
     if dec.device_map is not None: kw['device_map'] = dec.device_map
-    try: return (AutoModelForSequenceClassification if rm else AutoModelForCausalLM).from_pretrained(src, **kw)
+    cls = AutoModelForSequenceClassification if rm else AutoModelForCausalLM
+    try: return cls.from_pretrained(src, **kw)
     except OSError as e:
         if Path(src).exists(): raise
         raise _hub_error(src, e) from None
 
 def _load_unsloth(cfg:Config, src:str, dec:Decisions):
-    "The model of `src` loaded by Unsloth's `FastLanguageModel`, with llmft's quantization config, dtype and exact model name."
+    "`src` loaded by Unsloth's `FastLanguageModel` with llmft's quantization config, dtype, exact model name."
     if importlib.util.find_spec('unsloth') is None:
-        raise ImportError('use_unsloth: true needs the unsloth package: pip install "llmft[unsloth]" (or use_unsloth: auto)')
+        raise ImportError('use_unsloth: true needs the unsloth package: pip install "llmft[unsloth]" '
+                          '(or use_unsloth: auto)')
     # noqa: F401  (first, if `import_unsloth` did not run: it patches transformers, PEFT and TRL)
     import unsloth
     from unsloth import FastLanguageModel
-    kw = dict(model_name=src, max_seq_length=cfg.cutoff_len, dtype=dec.dtype, load_in_4bit=cfg.quantization_bit == 4,
-              load_in_8bit=cfg.quantization_bit == 8, full_finetuning=cfg.finetuning_type == 'full',
+    kw = dict(model_name=src, max_seq_length=cfg.cutoff_len, dtype=dec.dtype,
+              load_in_4bit=cfg.quantization_bit == 4, load_in_8bit=cfg.quantization_bit == 8,
+              full_finetuning=cfg.finetuning_type == 'full',
               use_gradient_checkpointing='unsloth' if dec.gradient_checkpointing else False,
               # never a swapped-in unsloth/... repository
               use_exact_model_name=True, trust_remote_code=cfg.trust_remote_code)
     # Unsloth honours a given one
     if (qc := quantization_config(cfg, dec.dtype)) is not None: kw['quantization_config'] = qc
     if dec.device_map is not None: kw['device_map'] = dec.device_map
-    model, _ = FastLanguageModel.from_pretrained(**kw)  # its tokenizer is not used: llmft's is the one `llmft check` showed
+    # its tokenizer is not used: llmft's is the one `llmft check` showed
+    model, _ = FastLanguageModel.from_pretrained(**kw)
     return model
 
 def _unsloth_lora(cfg:Config, model, dec:Decisions):
-    "Unsloth's LoRA wrapping (its fast LoRA kernels), with llmft's rank, alpha, targets and extra trained modules."
+    "Unsloth's LoRA wrapping (its fast kernels), with llmft's rank, alpha, targets and extra trained modules."
     from unsloth import FastLanguageModel
     mts = [m.strip() for m in (cfg.additional_target or '').split(',') if m.strip()] or None
     return FastLanguageModel.get_peft_model(
         model, r=cfg.lora_rank, lora_alpha=cfg.lora_alpha or 2*cfg.lora_rank, lora_dropout=cfg.lora_dropout,
-        target_modules=lora_targets(model, cfg.lora_target), bias='none', use_rslora=cfg.use_rslora, modules_to_save=mts,
-        use_gradient_checkpointing='unsloth' if dec.gradient_checkpointing else False, random_state=cfg.seed)
+        target_modules=lora_targets(model, cfg.lora_target), bias='none', use_rslora=cfg.use_rslora,
+        modules_to_save=mts, use_gradient_checkpointing='unsloth' if dec.gradient_checkpointing else False,
+        random_state=cfg.seed)
 
 # %% ../nbs/03_model.ipynb #a0c1d051
 def chat_as_trained(tok, model, cfg:Config) -> str|None:
-    "Give `tok` the chat template `cfg` trained with (`template`, through the Data Worker) and make `model` stop at its stop words; its name."
+    "Give `tok` the template `cfg` trained with, make `model` stop at its stop words; the template's name."
     if not cfg.template: return None
     from llmft.data import config_template, set_template
     from llmft.templates import stop_token_ids
@@ -435,12 +480,13 @@ def chat_as_trained(tok, model, cfg:Config) -> str|None:
     gc = getattr(model, 'generation_config', None)
     if gc is not None:
         had = gc.eos_token_id if isinstance(gc.eos_token_id, list) else [gc.eos_token_id]
-        stops = list(dict.fromkeys(i for i in [tok.eos_token_id, *stop_token_ids(t, tok), *had] if i is not None))
+        ids = [tok.eos_token_id, *stop_token_ids(t, tok), *had]
+        stops = list(dict.fromkeys(i for i in ids if i is not None))
         gc.eos_token_id = model.config.eos_token_id = stops if len(stops) > 1 else stops[0]
     return cfg.template
 
 def _generation_template(cfg:Config, adapters:list) -> Config:
-    "The config whose `template` generation uses: the run's when it names one, else the first adapter's training config."
+    "The config whose `template` generation uses: the run's if set, else the first adapter's training config."
     return cfg if cfg.template or not adapters else trained_config(adapters[0], cfg)
 
 # %% ../nbs/03_model.ipynb #edebd8d9
@@ -448,13 +494,15 @@ def _adapters(cfg:Config) -> list[str]:
     "The adapter folders of `adapter_name_or_path` (comma-separated), each checked to hold an adapter."
     adapters = [a.strip() for a in (cfg.adapter_name_or_path or '').split(',') if a.strip()]
     for a in adapters:
-        if not (Path(a)/'adapter_config.json').is_file(): raise FileNotFoundError(f'{a} holds no adapter (adapter_config.json)')
+        if not (Path(a)/'adapter_config.json').is_file():
+            raise FileNotFoundError(f'{a} holds no adapter (adapter_config.json)')
     return adapters
 
 def _load(cfg:Config, src:str, model_config, dec:Decisions) -> LoadedModel:
-    "Load as `dec` says: tokenizer, model, tokens; then the method (training) or the adapters side by side (generation)."
+    "Load as `dec` says: tokenizer, model, tokens; then the method (training) or the adapters (generation)."
     train, adapters = dec.purpose == 'train', _adapters(cfg)
-    report = dict(source=f'{resolve_model(cfg.model_name_or_path).kind}: {src}', hardware=str(dec.hardware), precision=dec.precision)
+    report = dict(source=f'{resolve_model(cfg.model_name_or_path).kind}: {src}', hardware=str(dec.hardware),
+                  precision=dec.precision)
     rope = _rope(model_config, cfg)
     saved = next((a for a in adapters[:1] if not train and (Path(a)/'tokenizer_config.json').is_file()), None)
     # generation: the tokenizer saved beside the adapter (the training template)
@@ -462,9 +510,11 @@ def _load(cfg:Config, src:str, model_config, dec:Decisions) -> LoadedModel:
     model = _load_unsloth(cfg, src, dec) if dec.unsloth else _from_pretrained(cfg, src, model_config, dec)
     fix_special_tokens(tok, model)
     _resize(model, tok, cfg)
-    report.update(backend='unsloth' if dec.unsloth else 'transformers + peft', unsloth=dec.as_dict()['unsloth'],
-                  attention=getattr(model.config, '_attn_implementation', dec.attention) if dec.unsloth else dec.attention,
-                  rope_scaling=rope, quantization=dec.quantization + (f', compute dtype {dec.compute_dtype}' if dec.compute_dtype else ''))
+    attention = getattr(model.config, '_attn_implementation', dec.attention) if dec.unsloth else dec.attention
+    cdt = f', compute dtype {dec.compute_dtype}' if dec.compute_dtype else ''
+    report.update(backend='unsloth' if dec.unsloth else 'transformers + peft',
+                  unsloth=dec.as_dict()['unsloth'], attention=attention, rope_scaling=rope,
+                  quantization=dec.quantization + cdt)
     if added: report['tokens_added'] = added
     tok.padding_side = 'right' if train else 'left'
     loaded = LoadedModel(model, tok, report, cfg, dec)
@@ -472,50 +522,60 @@ def _load(cfg:Config, src:str, model_config, dec:Decisions) -> LoadedModel:
     else:
         if adapters: loaded.model = load_adapters(model, adapters)
         if tmpl := chat_as_trained(tok, model, _generation_template(cfg, adapters)): report['template'] = tmpl
-        report.update(method=f"adapters {', '.join(loaded.model.peft_config)} ({next(iter(loaded.model.peft_config))} active)"
-                      if adapters else 'none (generation)', gradient_checkpointing=False)
+        report.update(method=f"adapters {', '.join(loaded.model.peft_config)} "
+                             f"({next(iter(loaded.model.peft_config))} active)"
+                             if adapters else 'none (generation)', gradient_checkpointing=False)
         loaded.model.eval()
     report['padding_side'] = tok.padding_side
     report['processes'] = str(dec.processes)
     tr, tot = count_params(loaded.model)
-    report.update(trainable_params=f'{tr:,} of {tot:,} ({100*tr/max(tot,1):.2f}%)', trust_remote_code=cfg.trust_remote_code)
+    report.update(trainable_params=f'{tr:,} of {tot:,} ({100*tr/max(tot,1):.2f}%)',
+                  trust_remote_code=cfg.trust_remote_code)
     return loaded
 
 def load_model(cfg:Config,                   # the run config
                hardware:Hardware|None=None,  # the machine (detected when None), or a GPU persona
-               trainable:bool=True,          # True: to train (the stage's head and method); False: to generate
+               trainable:bool=True,          # True: to train (stage's head and method); False: to generate
               ) -> LoadedModel:
-    "Load `cfg`'s model and tokenizer as `decide` says (precision, attention, quantization, Unsloth, method, checkpointing) and report it."
+    "Load `cfg`'s model and tokenizer as `decide` says (precision, attention, Unsloth, method...); report it."
     src = model_path(cfg.model_name_or_path)
     mc = load_model_config(cfg, src)
-    return _load(cfg, src, mc, decide(cfg, hardware or detect_hardware(), mc, 'train' if trainable else 'generate'))
+    dec = decide(cfg, hardware or detect_hardware(), mc, 'train' if trainable else 'generate')
+    return _load(cfg, src, mc, dec)
 
 # %% ../nbs/03_model.ipynb #4298c17a
 def _loftq(model, cfg:Config):
-    "LoftQ on a 4-bit model: re-initialise LoRA from the unquantized weights so it absorbs the quantization error."
+    "LoftQ on a 4-bit model: re-initialise LoRA from the full weights so it absorbs the quantization error."
     from peft import replace_lora_weights_loftq
     src = model_path(cfg.model_name_or_path)
-    # PEFT reads the unquantized weights itself: from a local folder (one file or shards), or the hub cache for a hub id
+    # PEFT reads the unquantized weights itself: from a local folder (one file or shards),
+    # or the hub cache for a hub id
     replace_lora_weights_loftq(model, model_path=src if Path(src).is_dir() else None)
 
 def _apply_method(loaded:LoadedModel):
-    "Attach the fine-tuning method of the config (adapter, frozen layers, full), upcast what trains, turn checkpointing on."
+    "Attach `cfg`'s method (adapter, frozen layers, full), upcast what trains, turn checkpointing on."
     import torch
     from peft import PeftModel, get_peft_model
     cfg, model, rep, dec = loaded.config, loaded.model, loaded.report, loaded.decisions
     ft, rm = cfg.finetuning_type, cfg.stage == 'rm'
-    torch.manual_seed(cfg.seed)  # a new adapter's initialisation follows the config's seed (as Unsloth's random_state does)
+    # a new adapter's initialisation follows the config's seed (as Unsloth's random_state does)
+    torch.manual_seed(cfg.seed)
     if cfg.adapter_name_or_path:
         adapters = _adapters(cfg)
         if len(adapters) > 1 and cfg.quantization_bit:
-            raise ConfigError([ConfigIssue('adapter_name_or_path', 'several adapters are merged into the base model, which cannot be done in 4/8 bits; drop quantization_bit')])
-        for a in adapters[:-1]: model = PeftModel.from_pretrained(model, a).merge_and_unload()  # earlier adapters fold into the base
+            msg = ('several adapters are merged into the base model, which cannot be done in 4/8 bits; '
+                   'drop quantization_bit')
+            raise ConfigError([ConfigIssue('adapter_name_or_path', msg)])
+        # earlier adapters fold into the base
+        for a in adapters[:-1]: model = PeftModel.from_pretrained(model, a).merge_and_unload()
         model = PeftModel.from_pretrained(model, adapters[-1], is_trainable=True)
-        rep['method'] = f'{ft} (adapter loaded from {cfg.adapter_name_or_path}' + (', earlier ones merged)' if len(adapters) > 1 else ')')
+        merged = ', earlier ones merged)' if len(adapters) > 1 else ')'
+        rep['method'] = f'{ft} (adapter loaded from {cfg.adapter_name_or_path}' + merged
     elif ft == 'lora':
         lc = lora_config(cfg, model)
         if rep.get('tokens_added') and not cfg.additional_target:  # new tokens need trained embeddings
-            emb = [n.split('.')[-1] for n, m in model.named_modules() if m is model.get_input_embeddings() or m is model.get_output_embeddings()]
+            emb = [n.split('.')[-1] for n, m in model.named_modules()
+                   if m is model.get_input_embeddings() or m is model.get_output_embeddings()]
             lc.modules_to_save = sorted(set(emb))
             lc.ensure_weight_tying = bool(getattr(model.config, 'tie_word_embeddings', False))
         model = _unsloth_lora(cfg, model, dec) if dec.unsloth else get_peft_model(model, lc)
@@ -525,10 +585,12 @@ def _apply_method(loaded:LoadedModel):
             model.save_pretrained(d); model.peft_config['default'].init_lora_weights = lc.init_lora_weights
             loaded._pissa_init = d
         if cfg.loftq_init: _loftq(model, cfg)
-        kind = ('QLoRA' if cfg.quantization_bit else 'LoRA') + (' + DoRA' if cfg.use_dora else '') + (' + rsLoRA' if cfg.use_rslora else '') \
-               + (' + PiSSA init' if cfg.pissa_init else '') + (' + LoftQ init' if cfg.loftq_init else '') + (' + LoRA+' if cfg.loraplus_lr_ratio else '')
-        rep['method'] = (f"{kind}{' (Unsloth)' if dec.unsloth else ''}: r={lc.r}, alpha={lc.lora_alpha}, dropout={lc.lora_dropout} "
-                         f"on {', '.join(sorted(lc.target_modules))}" + (' + score head' if rm else ''))
+        kind = (('QLoRA' if cfg.quantization_bit else 'LoRA') + (' + DoRA' if cfg.use_dora else '')
+                + (' + rsLoRA' if cfg.use_rslora else '') + (' + PiSSA init' if cfg.pissa_init else '')
+                + (' + LoftQ init' if cfg.loftq_init else '') + (' + LoRA+' if cfg.loraplus_lr_ratio else ''))
+        rep['method'] = (f"{kind}{' (Unsloth)' if dec.unsloth else ''}: r={lc.r}, alpha={lc.lora_alpha}, "
+                         f"dropout={lc.lora_dropout} on {', '.join(sorted(lc.target_modules))}"
+                         + (' + score head' if rm else ''))
     elif ft in ('prefix_tuning', 'prompt_tuning', 'p_tuning'):
         model = get_peft_model(model, prompt_config(cfg, model))
         rep['method'] = f'{ft}: {cfg.num_virtual_tokens} virtual tokens' + (' + score head' if rm else '')
@@ -537,11 +599,16 @@ def _apply_method(loaded:LoadedModel):
         if rm:  # the new score head is trained too
             for name, p in model.named_parameters():
                 if name.split('.')[0] in _HEADS: p.requires_grad_(True); n += 1
-        rep['method'] = f'freeze: last {cfg.freeze_trainable_layers} layers ({cfg.freeze_trainable_modules}), {n} tensors trained'
-    else: rep['method'] = 'full' + (' (GaLore optimizer)' if cfg.use_galore else ' (BAdam optimizer)' if cfg.use_badam else '')
-    if ft == 'freeze' and (cfg.use_galore or cfg.use_badam): rep['method'] += ' (GaLore optimizer)' if cfg.use_galore else ' (BAdam optimizer)'
+        rep['method'] = (f'freeze: last {cfg.freeze_trainable_layers} layers '
+                         f'({cfg.freeze_trainable_modules}), {n} tensors trained')
+    else:
+        opt = ' (GaLore optimizer)' if cfg.use_galore else ' (BAdam optimizer)' if cfg.use_badam else ''
+        rep['method'] = 'full' + opt
+    if ft == 'freeze' and (cfg.use_galore or cfg.use_badam):
+        rep['method'] += ' (GaLore optimizer)' if cfg.use_galore else ' (BAdam optimizer)'
     if cfg.use_galore or cfg.use_badam or cfg.loraplus_lr_ratio:
-        rep['optimizer'] = 'GaLore' if cfg.use_galore else 'BAdam' if cfg.use_badam else f'LoRA+ (ratio {cfg.loraplus_lr_ratio})'
+        rep['optimizer'] = ('GaLore' if cfg.use_galore else 'BAdam' if cfg.use_badam
+                            else f'LoRA+ (ratio {cfg.loraplus_lr_ratio})')
         rep['optimizer'] += ' (use make_optimizer)'
     else: rep['optimizer'] = cfg.optim
     # mixed precision: what trains is fp32 (the score head and the adapters included)
@@ -552,16 +619,18 @@ def _apply_method(loaded:LoadedModel):
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={'use_reentrant': False})
         if hasattr(model, 'enable_input_require_grads'): model.enable_input_require_grads()
         model.config.use_cache = False
-    rep['gradient_checkpointing'] = ("unsloth (offloaded)" if dec.unsloth else True) if dec.gradient_checkpointing else False
+    rep['gradient_checkpointing'] = (("unsloth (offloaded)" if dec.unsloth else True)
+                                     if dec.gradient_checkpointing else False)
     loaded.model = model
 
 # %% ../nbs/03_model.ipynb #a0c1d041
 def load_adapters(model, adapters):
-    "Wrap `model` with the PEFT adapters in the folders `adapters`, named after their folders; the first is active."
+    "Wrap `model` with the PEFT adapter folders `adapters`, each named after its folder; the first is active."
     from peft import PeftModel
     paths = [Path(str(a).strip()) for a in adapters if str(a).strip()]
     for p in paths:
-        if not (p/'adapter_config.json').is_file(): raise FileNotFoundError(f'{p} holds no adapter (adapter_config.json)')
+        if not (p/'adapter_config.json').is_file():
+            raise FileNotFoundError(f'{p} holds no adapter (adapter_config.json)')
     model = PeftModel.from_pretrained(model, str(paths[0]), adapter_name=paths[0].name)
     for p in paths[1:]: model.load_adapter(str(p), adapter_name=p.name)
     model.set_adapter(paths[0].name)
@@ -571,27 +640,30 @@ def load_pretrained(name_or_path:str=DEFAULT_MODEL,   # a known name, model fold
                     hardware:Hardware|None=None,      # where it runs (detected when None)
                     trust_remote_code:bool=False,
                    ):
-    "`(model, tokenizer)` of `name_or_path`, ready to generate (`load_model(..., trainable=False)` without a config file)."
-    lm = load_model(make_config(model_name_or_path=name_or_path, trust_remote_code=trust_remote_code), hardware, trainable=False)
+    "`(model, tokenizer)` of `name_or_path` to generate: `load_model(..., trainable=False)`, no config file."
+    lm = load_model(make_config(model_name_or_path=name_or_path, trust_remote_code=trust_remote_code),
+                    hardware, trainable=False)
     return lm.model, lm.tokenizer
 
 # %% ../nbs/03_model.ipynb #a0c1d044
 def trained_config(adapter_dir, cfg:Config|None=None) -> Config:
-    "The config the adapter in `adapter_dir` was trained with (its `llmft_config.yaml`), else `cfg`'s model and defaults."
+    "The config of `adapter_dir`'s training (its `llmft_config.yaml`), else `cfg`'s model and defaults."
     import yaml
     p = Path(adapter_dir)/'llmft_config.yaml'
     saved = yaml.safe_load(p.read_text(encoding='utf-8')) if p.is_file() else {}
     known = {f for f in asdict(Config())}
-    d = {k: v for k, v in (saved or {}).items() if k in known and k not in ('adapter_name_or_path', 'deepspeed', 'use_unsloth')}
-    if cfg is not None: d = {'model_name_or_path': cfg.model_name_or_path, **d, 'trust_remote_code': cfg.trust_remote_code}
+    skip = ('adapter_name_or_path', 'deepspeed', 'use_unsloth')
+    d = {k: v for k, v in (saved or {}).items() if k in known and k not in skip}
+    if cfg is not None:
+        d = {'model_name_or_path': cfg.model_name_or_path, **d, 'trust_remote_code': cfg.trust_remote_code}
     return make_config(d)
 
 def load_trained(adapter_dir,                  # the folder of a trained adapter (a run's output_dir)
-                 cfg:Config|None=None,         # the export's config (its model when the adapter folder names none; trust_remote_code)
+                 cfg:Config|None=None,         # its model if the adapter names none, and trust_remote_code
                  hardware:Hardware|None=None,  # where to load (detected when None)
-                 dequantize:bool=False,        # turn a 4/8-bit base back into the training dtype before the adapter goes on
+                 dequantize:bool=False,        # dequantize a 4/8-bit base to the training dtype first
                 ) -> LoadedModel:
-    "The base model of `adapter_dir` rebuilt exactly as it was trained (model, quantization, precision, tokens) with the adapter on top."
+    "`adapter_dir`'s base rebuilt as trained (model, quantization, precision, tokens), the adapter on top."
     tc = trained_config(adapter_dir, cfg)
     src = model_path(tc.model_name_or_path)
     mc = load_model_config(tc, src)
@@ -605,46 +677,58 @@ def load_trained(adapter_dir,                  # the folder of a trained adapter
     tmpl = chat_as_trained(tok, model, tc)
     tok.padding_side = 'left'
     model = load_adapters(model, [adapter_dir]).eval()
-    report = dict(source=src, adapter=str(adapter_dir), precision=dec.precision, quantization=dec.quantization,
-                  dequantized=bool(dequantize and tc.quantization_bit), template=tmpl, base_dtype=str(getattr(mc, 'dtype', None) or 'float32').replace('torch.', ''))
+    base_dtype = str(getattr(mc, 'dtype', None) or 'float32').replace('torch.', '')
+    report = dict(source=src, adapter=str(adapter_dir), precision=dec.precision,
+                  quantization=dec.quantization, dequantized=bool(dequantize and tc.quantization_bit),
+                  template=tmpl, base_dtype=base_dtype)
     return LoadedModel(model, tok, report, tc, dec)
 
 # %% ../nbs/03_model.ipynb #0baf9ef2
 def _galore_groups(model, cfg:Config):
     "Parameter groups for GaLore: the 2-D weights of the targeted linear layers get the low-rank projection."
     import torch.nn as nn
-    targets = None if cfg.galore_target.strip() == 'all' else [t.strip() for t in cfg.galore_target.split(',')]
+    targets = (None if cfg.galore_target.strip() == 'all'
+               else [t.strip() for t in cfg.galore_target.split(',')])
     head = model.get_output_embeddings()
     proj = set()
     for n, m in model.named_modules():
-        if isinstance(m, nn.Linear) and m is not head and (targets is None or n.split('.')[-1] in targets) and m.weight.requires_grad:
+        if (isinstance(m, nn.Linear) and m is not head and (targets is None or n.split('.')[-1] in targets)
+                and m.weight.requires_grad):
             proj.add(id(m.weight))
-    if not proj: raise ConfigError([ConfigIssue('galore_target', f'no trainable linear layer matched; available: all, {", ".join(_linear_names(model))}')])
+    if not proj:
+        msg = f'no trainable linear layer matched; available: all, {", ".join(_linear_names(model))}'
+        raise ConfigError([ConfigIssue('galore_target', msg)])
     ps = [p for p in model.parameters() if p.requires_grad]
     return [dict(params=[p for p in ps if id(p) not in proj]),
-            dict(params=[p for p in ps if id(p) in proj], rank=cfg.galore_rank, update_proj_gap=cfg.galore_update_interval,
-                 scale=cfg.galore_scale, proj_type='std')]
+            dict(params=[p for p in ps if id(p) in proj], rank=cfg.galore_rank,
+                 update_proj_gap=cfg.galore_update_interval, scale=cfg.galore_scale, proj_type='std')]
 
 def make_optimizer(cfg:Config, model):
-    "The optimizer for LoRA+, GaLore or BAdam (pass it to the `Trainer` as `optimizers=(opt, None)`), or None when `cfg.optim` suffices."
+    "The LoRA+, GaLore or BAdam optimizer (`Trainer(optimizers=(opt, None))`), or None if `optim` suffices."
     import torch
     if cfg.loraplus_lr_ratio:
         from peft.optimizers import create_loraplus_optimizer
-        return create_loraplus_optimizer(model, torch.optim.AdamW, lr=cfg.learning_rate, loraplus_lr_ratio=cfg.loraplus_lr_ratio,
-                                         loraplus_lr_embedding=cfg.loraplus_lr_embedding, weight_decay=cfg.weight_decay)
+        return create_loraplus_optimizer(model, torch.optim.AdamW, lr=cfg.learning_rate,
+                                         loraplus_lr_ratio=cfg.loraplus_lr_ratio,
+                                         loraplus_lr_embedding=cfg.loraplus_lr_embedding,
+                                         weight_decay=cfg.weight_decay)
     if cfg.use_galore:
-        if importlib.util.find_spec('galore_torch') is None: raise ImportError('use_galore needs the galore-torch package: pip install galore-torch')
+        if importlib.util.find_spec('galore_torch') is None:
+            raise ImportError('use_galore needs the galore-torch package: pip install galore-torch')
         from galore_torch import GaLoreAdamW, GaLoreAdamW8bit
         cls = GaLoreAdamW8bit if '8bit' in cfg.optim else GaLoreAdamW
         return cls(_galore_groups(model, cfg), lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
     if cfg.use_badam:
-        if importlib.util.find_spec('badam') is None: raise ImportError('use_badam needs the badam package: pip install badam')
+        if importlib.util.find_spec('badam') is None:
+            raise ImportError('use_badam needs the badam package: pip install badam')
         from badam import BlockOptimizer
-        base = torch.optim.AdamW([p for p in model.parameters()], lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
+        base = torch.optim.AdamW([p for p in model.parameters()], lr=cfg.learning_rate,
+                                 weight_decay=cfg.weight_decay)
         path, layers = _layers(model)
         return BlockOptimizer(base_optimizer=base, named_parameters_list=list(model.named_parameters()),
-                              block_prefix_list=[[f'{path}.{i}.'] for i in range(len(layers))], switch_block_every=cfg.badam_switch_interval,
-                              switch_mode=cfg.badam_switch_mode, start_block=0 if cfg.badam_switch_mode == 'fixed' else None, verbose=0)
+                              block_prefix_list=[[f'{path}.{i}.'] for i in range(len(layers))],
+                              switch_block_every=cfg.badam_switch_interval, switch_mode=cfg.badam_switch_mode,
+                              start_block=0 if cfg.badam_switch_mode == 'fixed' else None, verbose=0)
     return None
 
 # %% ../nbs/03_model.ipynb #57db7a4e
