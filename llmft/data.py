@@ -164,7 +164,7 @@ def _read_columnar(f:Path):
     for i, r in enumerate(ds, 1): yield f'row {i}', r
 
 def _read_text(f:Path):
-    "Yield `(location, record)` for a plain-text file: each line a row, in a `text` column (as `datasets` reads it)."
+    "Yield `(location, record)` for a plain-text file: a row per line, in a `text` column (as `datasets` does)."
     with _open_text(f) as fh:
         for i, line in enumerate(fh, 1):
             line = line.rstrip('\r\n')
@@ -254,6 +254,7 @@ def _alpaca(rec, cols):
                  {'role': 'assistant', 'content': _str(turn[1], 'history')}]
     return msgs + [{'role': 'user', 'content': user}], rec.get(c['response'])
 
+# %% ../nbs/02_data.ipynb #652d43a7
 def _sharegpt(rec, cols, tags, calls=True):
     "sharegpt/OpenAI row -> messages; a function turn becomes an assistant message with `tool_calls`."
     c, t = {**_COLS, **cols}, {**_SHAREGPT_TAGS, **tags}
@@ -288,6 +289,7 @@ def _answer(v, tags, what):
     if not _str(v, what).strip(): raise ValueError(f'empty {what}')
     return v
 
+# %% ../nbs/02_data.ipynb #38333c8b
 def align_record(rec:dict, attr:DatasetAttr, kind:str='sft') -> dict:
     "Align a raw row of `attr` to the structure of `kind` (sft, pt, ranking or kto); ValueError if it is bad."
     if not isinstance(rec, dict): raise ValueError(f'row is {type(rec).__name__}, not an object')
@@ -474,7 +476,7 @@ def pack_rows(rows:list[dict], cutoff_len:int) -> list[dict]:
     return out
 
 def pack_stream(rows:list[dict], cutoff_len:int) -> list[dict]:
-    "Pre-training blocks as LLaMA-Factory cuts them: rows end to end, every `cutoff_len` tokens, no partial last block."
+    "Pre-training blocks as LLaMA-Factory cuts them: rows end to end, every `cutoff_len` tokens, no partial tail."
     ids, first = [], []
     for r in rows: ids += r['input_ids']; first += [True] + [False] * (len(r['input_ids']) - 1)
     end = len(ids) // cutoff_len * cutoff_len or len(ids)  # a stream shorter than one block is one block
@@ -569,7 +571,8 @@ def _tokenize_batch(batch, tokenizer, kind, cfg):
     tools, tpl = batch.get('tools') or [None] * n, config_template(cfg)
     thinking = getattr(cfg, 'enable_thinking', True)
     for i in range(n):
-        r = (encode_text(tokenizer, batch['text'][i], None if cfg.packing else cfg.cutoff_len) if kind == 'pt' else
+        cut = None if cfg.packing else cfg.cutoff_len  # pt packing splits long documents into blocks instead
+        r = (encode_text(tokenizer, batch['text'][i], cut) if kind == 'pt' else
              encode_chat(tokenizer, batch['messages'][i], cfg.cutoff_len, cfg.train_on_prompt,
                          cfg.mask_history, tpl, tools[i], thinking))
         if any(l != -100 for l in r['labels'][1:]):
@@ -639,7 +642,10 @@ def _load_merged(names, cfg, tokenizer, kind, report):
         parts.append(ds); report.datasets.append(stats); report.bad += bad
     return _merge(parts, cfg)
 
-def get_dataset(cfg:Config, tokenizer) -> DatasetBundle:
+# %% ../nbs/02_data.ipynb #6bd4ca34
+def get_dataset(cfg:Config,  # the run: dataset(s), dataset_dir, stage, template, cutoff_len, val_size, packing...
+                tokenizer,   # the Model Loader's tokenizer; its chat template becomes `cfg.template`'s
+               ) -> DatasetBundle:
     "Load, align, tokenize, merge, split and pack the datasets of `cfg` for its stage; the report has counts."
     if not cfg.dataset:
         raise DataError('no dataset set: give dataset (registry names or file paths, comma-separated)')
@@ -674,6 +680,7 @@ def get_dataset(cfg:Config, tokenizer) -> DatasetBundle:
     coll = DataCollator(pad) if kind in ('sft', 'pt') else None
     return DatasetBundle(train, ev, report, coll)
 
+# %% ../nbs/02_data.ipynb #76e4d489
 def data_report(cfg:Config, tokenizer) -> str:
     "`llmft check`'s data report: per dataset and in total, examples, drops and why, tokens, one example."
     return str(get_dataset(cfg, tokenizer).report)

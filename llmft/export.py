@@ -145,7 +145,8 @@ def export_merged(cfg:Config,                  # adapter_name_or_path, export_di
     return write_atomic_dir(out, write)
 
 # %% ../nbs/05b_export.ipynb #d7fde355
-def export_adapter(cfg:Config) -> Path:
+def export_adapter(cfg:Config,  # adapter_name_or_path (the trained adapter) and export_dir (a new folder)
+                  ) -> Path:
     "Copy adapter `cfg.adapter_name_or_path` (tokenizer, config, metrics) + a model card to `cfg.export_dir`."
     if not cfg.adapter_name_or_path or not cfg.export_dir:
         raise ValueError('export needs adapter_name_or_path and export_dir')
@@ -169,7 +170,8 @@ def export_adapter(cfg:Config) -> Path:
 # export_dtype -> GGUF
 GGUF_EXPORT_DTYPES = {'auto': 'f16', 'float32': 'f32', 'bfloat16': 'bf16', 'float16': 'f16'}
 
-def export_gguf(cfg:Config) -> Path:
+def export_gguf(cfg:Config,  # adapter_name_or_path (or a model alone), export_dir, export_dtype (GGUF f16/bf16/f32)
+               ) -> Path:
     "Merge adapter into base as trained; write `export_dir/model.gguf` (`llmft.gguf`), an Ollama `Modelfile`."
     from llmft.gguf import gguf_family, write_gguf, write_modelfile
     if not cfg.export_dir: raise ValueError('export needs export_dir: the folder to write the GGUF file to')

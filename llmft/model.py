@@ -306,6 +306,7 @@ def _attention(cfg:Config, hw:Hardware, precision:str, unsloth:bool) -> tuple[st
     if a == 'flash_attention_2': return a, 'auto: FlashAttention-2 runs here'
     return a, f'auto: FlashAttention-2 {fa2_problem(hw, precision)}'
 
+# %% ../nbs/03_model.ipynb #70ed4d82
 def checkpointing_decision(cfg:Config, hw:Hardware, model_config=None,
                            unsloth:bool=False) -> tuple[bool, str]:
     "Checkpointing as asked; `auto`: on if the run would not fit its GPU without it (off on a CPU); and why."
@@ -323,6 +324,7 @@ def checkpointing_decision(cfg:Config, hw:Hardware, model_config=None,
     return need > budget, (f'auto: ~{need:.1f} GB without it; '
                            f'{budget:.1f} GB of the {hw.gpu_memory_gb:.2f} GiB {hw.name} can be planned')
 
+# %% ../nbs/03_model.ipynb #6ed3a2d9
 def _sharding(cfg:Config) -> str|None:
     "'fsdp' under accelerate's FSDP, 'zero3' under DeepSpeed ZeRO-3 (both shard weights themselves), or None."
     if os.environ.get('ACCELERATE_USE_FSDP', '').lower() in ('1', 'true'): return 'fsdp'
@@ -332,6 +334,7 @@ def _sharding(cfg:Config) -> str|None:
         if stage == 3: return 'zero3'
     return None
 
+# %% ../nbs/03_model.ipynb #92b8fa45
 def decide(cfg:Config,                 # the run config
            hw:Hardware|None=None,      # the machine (None: detect it), or a GPU persona (`hardware.persona`)
            model_config=None,          # `transformers` config (`load_model_config`): memory, pre-quantization
@@ -375,6 +378,7 @@ def decide(cfg:Config,                 # the run config
                      dtype if bits else None, dmap, plan_processes(hw) if train else Processes(1, 0, ''),
                      dtype if bits == 4 and sharding else None)
 
+# %% ../nbs/03_model.ipynb #03b8f6ed
 def as_decisions(cfg:Config, hardware=None) -> Decisions:
     "`hardware` if already a run's `Decisions`, else `decide` for training `cfg` on it (detected when None)."
     return hardware if isinstance(hardware, Decisions) else decide(cfg, hardware)

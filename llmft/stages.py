@@ -71,7 +71,8 @@ def _dpo_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collat
         from trl import DPOConfig, DPOTrainer
         ftx = dict(loss_type=[cfg.pref_loss, 'sft'], loss_weights=[1.0, cfg.pref_ftx]) if cfg.pref_ftx else \
               dict(loss_type=[cfg.pref_loss])  # pref_ftx: TRL's sft loss, the chosen answer's mean token NLL
-        cls, args = DPOTrainer, _trl_args(DPOConfig, cfg, dec, beta=cfg.pref_beta, ld_alpha=cfg.ld_alpha, **ftx)
+        args = _trl_args(DPOConfig, cfg, dec, beta=cfg.pref_beta, ld_alpha=cfg.ld_alpha, **ftx)
+        cls = DPOTrainer
     elif cfg.pref_loss == 'orpo':
         from trl.experimental.orpo import ORPOConfig, ORPOTrainer
         cls, args = ORPOTrainer, _trl_args(ORPOConfig, cfg, dec, beta=cfg.pref_beta)
