@@ -164,7 +164,7 @@ def _read_columnar(f:Path):
     for i, r in enumerate(ds, 1): yield f'row {i}', r
 
 def _read_text(f:Path):
-    "Yield `(location, record)` for a plain-text file: a row per line, in a `text` column (as `datasets` does)."
+    "Yield `(location, record)` for a plain-text file: a row per line, in a `text` column (as `datasets`)."
     with _open_text(f) as fh:
         for i, line in enumerate(fh, 1):
             line = line.rstrip('\r\n')
@@ -476,7 +476,7 @@ def pack_rows(rows:list[dict], cutoff_len:int) -> list[dict]:
     return out
 
 def pack_stream(rows:list[dict], cutoff_len:int) -> list[dict]:
-    "Pre-training blocks as LLaMA-Factory cuts them: rows end to end, every `cutoff_len` tokens, no partial tail."
+    "Pre-training blocks as LLaMA-Factory cuts them: rows end to end, a block every `cutoff_len` tokens."
     ids, first = [], []
     for r in rows: ids += r['input_ids']; first += [True] + [False] * (len(r['input_ids']) - 1)
     end = len(ids) // cutoff_len * cutoff_len or len(ids)  # a stream shorter than one block is one block
@@ -643,7 +643,7 @@ def _load_merged(names, cfg, tokenizer, kind, report):
     return _merge(parts, cfg)
 
 # %% ../nbs/02_data.ipynb #6bd4ca34
-def get_dataset(cfg:Config,  # the run: dataset(s), dataset_dir, stage, template, cutoff_len, val_size, packing...
+def get_dataset(cfg:Config,  # the run: dataset, dataset_dir, stage, template, cutoff_len, val_size, packing...
                 tokenizer,   # the Model Loader's tokenizer; its chat template becomes `cfg.template`'s
                ) -> DatasetBundle:
     "Load, align, tokenize, merge, split and pack the datasets of `cfg` for its stage; the report has counts."
