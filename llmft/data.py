@@ -643,7 +643,7 @@ def _load_merged(names, cfg, tokenizer, kind, report):
     return _merge(parts, cfg)
 
 # %% ../nbs/02_data.ipynb #6bd4ca34
-def get_dataset(cfg:Config,  # the run: dataset, dataset_dir, stage, template, cutoff_len, val_size, packing...
+def get_dataset(cfg:Config,  # the run: dataset, dataset_dir, stage, template, cutoff_len, val_size, packing
                 tokenizer,   # the Model Loader's tokenizer; its chat template becomes `cfg.template`'s
                ) -> DatasetBundle:
     "Load, align, tokenize, merge, split and pack the datasets of `cfg` for its stage; the report has counts."

@@ -170,7 +170,7 @@ def export_adapter(cfg:Config,  # adapter_name_or_path (the trained adapter) and
 # export_dtype -> GGUF
 GGUF_EXPORT_DTYPES = {'auto': 'f16', 'float32': 'f32', 'bfloat16': 'bf16', 'float16': 'f16'}
 
-def export_gguf(cfg:Config,  # adapter_name_or_path (or a model alone), export_dir, export_dtype (f16/bf16/f32)
+def export_gguf(cfg:Config,  # adapter_name_or_path (or a model alone), export_dir, export_dtype
                ) -> Path:
     "Merge adapter into base as trained; write `export_dir/model.gguf` (`llmft.gguf`), an Ollama `Modelfile`."
     from llmft.gguf import gguf_family, write_gguf, write_modelfile
