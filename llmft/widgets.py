@@ -9,7 +9,9 @@ from dataclasses import fields
 from pathlib import Path
 import ipywidgets as W
 import yaml
-from .config import Config, ConfigError, ConfigIssue, config_errors, config_keys, coerce, make_config, read_yaml, _key_type
+from fastcore.basics import patch
+from .config import (Config, ConfigError, ConfigIssue, config_errors, config_keys, coerce, make_config,
+                          read_yaml, _key_type)
 from .catalog import KNOWN_MODELS
 from .hardware import detect_hardware
 
@@ -91,17 +93,22 @@ class ConfigForm:
         display(self.widget)
 
 # %% ../nbs/07_widgets.ipynb #eabce206
-def _values(self:ConfigForm) -> dict:
+@patch(as_prop=True)
+def values(self:ConfigForm) -> dict:
+    "The raw value of every non-empty field."
     extra = getattr(self, 'extra', {})  # TrainingArguments fields and LF keys a loaded YAML set (no field here)
     return {**extra, **{k: _raw(w) for k, w in self.inputs.items() if _raw(w) is not None}}
-ConfigForm.values = property(_values, doc='The raw value of every non-empty field.')
 
-def _errors(self:ConfigForm) -> list:
+@patch(as_prop=True)
+def errors(self:ConfigForm) -> list:
+    "Every problem in the form, each a `ConfigIssue` naming its key (empty when valid)."
     return config_errors(self.values, self.hardware)
-ConfigForm.errors = property(_errors, doc='Every problem in the form, each a `ConfigIssue` naming its key (empty when valid).')
 
 # %% ../nbs/07_widgets.ipynb #e09a5d20
-def _set(self:ConfigForm, **values) -> ConfigForm:
+@patch
+def set(self:ConfigForm,
+        **values, # field values by key, as a YAML file or the CLI would give them
+       ) -> ConfigForm:
     "Set fields from `values`; unknown keys raise `ConfigError` with a suggestion."
     unknown = [e for e in config_errors({k: None for k in values}) if e.message.startswith('unknown key')]
     if unknown: raise ConfigError(unknown)
@@ -113,17 +120,20 @@ def _set(self:ConfigForm, **values) -> ConfigForm:
             except ValueError: pass  # leave it; the check reports the problem
         elif isinstance(w, W.Dropdown):
             s = '' if v is None else str(v).lower() if isinstance(v, bool) else str(v)
-            if s not in w.options: w.options = [*w.options, s]  # keep the bad value visible, flagged by the check
+            # keep the bad value visible, flagged by the check
+            if s not in w.options: w.options = [*w.options, s]
             w.value = s
         else: w.value = '' if v is None else ','.join(v) if isinstance(v, (list, tuple)) else str(v)
     return self
 
-def _to_config(self:ConfigForm) -> Config:
+@patch
+def to_config(self:ConfigForm) -> Config:
     "The checked `Config` the form describes; raises `ConfigError` listing every problem."
     return make_config(self.values, hardware=self.hardware)
 
-def _to_yaml(self:ConfigForm) -> str:
-    "The form as YAML: only the keys that differ from the defaults (values that do not parse are shown as typed)."
+@patch
+def to_yaml(self:ConfigForm) -> str:
+    "The form as YAML: only keys that differ from the defaults (values that do not parse shown as typed)."
     keys, out = config_keys(), {}
     for k, v in self.values.items():
         if k not in keys: out[k] = v; continue
@@ -132,43 +142,52 @@ def _to_yaml(self:ConfigForm) -> str:
         if v != keys[k].default: out[k] = v
     return yaml.safe_dump(out, sort_keys=False)
 
-ConfigForm.set, ConfigForm.to_config, ConfigForm.to_yaml = _set, _to_config, _to_yaml
-
 # %% ../nbs/07_widgets.ipynb #fb99838f
-def _refresh(self:ConfigForm):
+_RED = "<span style='color:#c0392b'>{}</span>"
+
+@patch
+def refresh(self:ConfigForm):
+    "Show the fields the values need, each error under its field; redraw status, hardware, memory and YAML."
     vals, errs = self.values, self.errors
     by_key = {}
     for e in errs: by_key.setdefault(e.key, []).append(e.message)
     for k, row in self.rows.items():
         row.layout.display = None if field_visible(k, vals) or k in by_key else 'none'
         msg = by_key.get(k)
-        self.messages[k].value = f"<span style='color:#c0392b'>{html.escape('; '.join(msg))}</span>" if msg else ''
+        self.messages[k].value = _RED.format(html.escape('; '.join(msg))) if msg else ''
     n = len(errs)
     self.status.value = ("<span style='color:#1e8449'>✓ valid config</span>" if not n else
                          f"<span style='color:#c0392b'>{n} problem{'s' * (n != 1)}: " +
                          html.escape('; '.join(str(e) for e in errs)) + '</span>')
-    self.hw_box.value = f'<b>Hardware</b>: {html.escape(str(self.hardware))}' if self.hardware is not None else ''
+    hw = self.hardware
+    self.hw_box.value = f'<b>Hardware</b>: {html.escape(str(hw))}' if hw is not None else ''
     self.yaml_box.value = f'<pre>{html.escape(self.to_yaml())}</pre>'
-    self.memory_box.value = '' if n else f'<b>Memory</b>: {html.escape(self.memory_estimate() or "(not available)")}'
+    mem = '' if n else html.escape(self.memory_estimate() or "(not available)")
+    self.memory_box.value = f'<b>Memory</b>: {mem}' if mem else ''
 
+@patch
 def _try(self:ConfigForm, f):
     try: f()
-    except (OSError, ConfigError) as e: self.status.value = f"<span style='color:#c0392b'>{html.escape(str(e))}</span>"
+    except (OSError, ConfigError) as e: self.status.value = _RED.format(html.escape(str(e)))
 
-def _memory_estimate(self:ConfigForm) -> str|None:
-    "One line: the estimated peak memory of the form's run (from the model's config, read once per model), or None."
+@patch
+def memory_estimate(self:ConfigForm) -> str|None:
+    "One line: the estimated peak memory of the form's run (model config read once per model), or None."
     from llmft.memory import estimate_memory
     from llmft.model import load_model_config
     try:
         cfg = self.to_config()
-        if cfg.model_name_or_path not in self._model_configs: self._model_configs[cfg.model_name_or_path] = load_model_config(cfg)
-        est = estimate_memory(cfg, self._model_configs[cfg.model_name_or_path], hardware=self.hardware)
-        where = 'on this GPU' if getattr(self.hardware, 'cuda', False) else 'on a GPU (fp32 on this CPU needs more)'
+        name = cfg.model_name_or_path
+        if name not in self._model_configs: self._model_configs[name] = load_model_config(cfg)
+        est = estimate_memory(cfg, self._model_configs[name], hardware=self.hardware)
+        where = ('on this GPU' if getattr(self.hardware, 'cuda', False) else
+                 'on a GPU (fp32 on this CPU needs more)')
         return f'about {est.total_gb:.1f} GB {where}: {est}'
     except Exception: return None  # a model that cannot be read here (offline hub id) has no estimate
 
-def _preview_data(self:ConfigForm) -> str:
-    "Prepare the form's datasets with the tokenizer training uses and show the data report (counts, one masked example)."
+@patch
+def preview_data(self:ConfigForm) -> str:
+    "Prepare the datasets with training's tokenizer; show the data report (counts, one masked example)."
     import datasets
     from llmft.data import get_dataset
     from llmft.model import load_tokenizer
@@ -179,23 +198,25 @@ def _preview_data(self:ConfigForm) -> str:
     self.data_box.value = f'<pre>{html.escape(str(rep))}</pre>'
     return str(rep)
 
-ConfigForm.refresh, ConfigForm._try, ConfigForm.memory_estimate, ConfigForm.preview_data = _refresh, _try, _memory_estimate, _preview_data
-
 # %% ../nbs/07_widgets.ipynb #c7b875d0
-def _save(self:ConfigForm, path) -> Path:
+@patch
+def save(self:ConfigForm,
+         path, # the YAML file to write
+        ) -> Path:
     "Write the form's YAML to `path` (only a valid config is saved)."
     self.to_config()
     Path(path).write_text(self.to_yaml(), encoding='utf-8')
     return Path(path)
 
-def _load(self:ConfigForm, path) -> ConfigForm:
+@patch
+def load(self:ConfigForm,
+         path, # the YAML file to read
+        ) -> ConfigForm:
     "Reset the form to the defaults, then fill it from YAML file `path`."
     d = read_yaml(path)
     defaults, self.extra = {k: f.default for k, f in config_keys().items()}, {}
     self.set(**{**defaults, **d})
     return self
-
-ConfigForm.save, ConfigForm.load = _save, _load
 
 # %% ../nbs/07_widgets.ipynb #2550a06f
 def loss_svg(points, eval_points=(), width:int=480, height:int=160) -> str:
@@ -279,12 +300,14 @@ class TrainDashboard:
         return self.result
 
 # %% ../nbs/07_widgets.ipynb #ff104946
-def _form_train(self:ConfigForm, background:bool=True) -> TrainDashboard:
+@patch
+def train(self:ConfigForm,
+          background:bool=True, # train in a thread and return at once (False: return when training ends)
+         ) -> TrainDashboard:
     "Train the form's config with a `TrainDashboard` shown under the form; returns the dashboard."
     self.dashboard = TrainDashboard(self.to_config())
     self.dashboard_box.children = [self.dashboard.widget]
     return self.dashboard.run(background=background)
-ConfigForm.train = _form_train
 
 # %% ../nbs/07_widgets.ipynb #4db4299f
 class ChatBox:
