@@ -278,7 +278,7 @@ def _clock(seconds:float) -> str:
     return f'{h}:{m:02d}:{s:02d}' if h else f'{m}:{s:02d}'
 
 class ProgressLine(TrainerCallback):
-    "Progress (step/total, loss, eval loss, tokens/s, time left): one line on a terminal, else a line per log."
+    "Progress (step/total, loss, eval loss, tokens/s, time left): one line on a terminal, else one per log."
     def __init__(self, stream=None, tty:bool|None=None):
         self.stream = stream if stream is not None else sys.stderr
         self.tty = bool(getattr(self.stream, 'isatty', lambda: False)()) if tty is None else tty
