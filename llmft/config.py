@@ -27,115 +27,230 @@ def opt(default, help:str, group:str='train', choices=None, min=None, max=None, 
 @dataclass
 class ModelKeys:
     "The model keys of a run (see `Config`)."
-    model_name_or_path:str = opt('smollm2-135m-instruct', 'Known model name (`llmft models`), local folder, GGUF file or hub id', 'model')
-    adapter_name_or_path:str|None = opt(None, 'Adapter folder(s) to load on top of the model, comma-separated', 'model')
+    model_name_or_path:str = opt('smollm2-135m-instruct',
+                                 'Known model name (`llmft models`), local folder, GGUF file or hub id',
+                                 'model')
+    adapter_name_or_path:str|None = opt(None,
+                                        'Adapter folder(s) to load on top of the model, comma-separated',
+                                        'model')
     template:str|None = opt(None, "Chat template name; empty uses the tokenizer's own template", 'model')
-    trust_remote_code:bool = opt(False, 'Allow model code from the hub to run (off unless you trust it)', 'model')
-    quantization_bit:int|None = opt(None, 'Load the base model in 4 or 8 bits through bitsandbytes (QLoRA)', 'model', choices=[4, 8])
+    trust_remote_code:bool = opt(False, 'Allow model code from the hub to run (off unless you trust it)',
+                                 'model')
+    quantization_bit:int|None = opt(None, 'Load the base model in 4 or 8 bits through bitsandbytes (QLoRA)',
+                                    'model', choices=[4, 8])
     quantization_type:str = opt('nf4', '4-bit data type: nf4 or fp4', 'model', choices=['nf4', 'fp4'])
-    double_quantization:bool = opt(True, 'Quantize the 4-bit quantization constants too (saves ~0.4 bit per weight)', 'model')
-    use_unsloth:str = opt('auto', 'Use Unsloth: auto (when CUDA and the package are present), true or false', 'model', choices=['auto', 'true', 'false'])
-    flash_attn:str = opt('auto', 'Attention implementation: auto (FlashAttention-2 when installed, else SDPA), fa2, sdpa or eager', 'model', choices=['auto', 'fa2', 'sdpa', 'eager'])
-    rope_scaling:str|None = opt(None, 'Extend the context with RoPE scaling: linear, dynamic or yarn', 'model', choices=['linear', 'dynamic', 'yarn'])
-    new_special_tokens:str|None = opt(None, 'Special tokens to add to the tokenizer, comma-separated (resizes the vocabulary)', 'model')
-    resize_vocab:bool = opt(False, 'Resize the embeddings to the tokenizer (needed when tokens are added)', 'model')
+    double_quantization:bool = opt(True,
+                                   'Quantize the 4-bit quantization constants '
+                                   'too (saves ~0.4 bit per weight)',
+                                   'model')
+    use_unsloth:str = opt('auto', 'Use Unsloth: auto (when CUDA and the package are present), true or false',
+                          'model', choices=['auto', 'true', 'false'])
+    flash_attn:str = opt('auto',
+                         'Attention implementation: auto (FlashAttention-2 when '
+                         'installed, else SDPA), fa2, sdpa or eager',
+                         'model', choices=['auto', 'fa2', 'sdpa', 'eager'])
+    rope_scaling:str|None = opt(None, 'Extend the context with RoPE scaling: linear, dynamic or yarn',
+                                'model', choices=['linear', 'dynamic', 'yarn'])
+    new_special_tokens:str|None = opt(None,
+                                      'Special tokens to add to the tokenizer, '
+                                      'comma-separated (resizes the vocabulary)',
+                                      'model')
+    resize_vocab:bool = opt(False, 'Resize the embeddings to the tokenizer (needed when tokens are added)',
+                            'model')
     bf16:bool|None = opt(None, 'bf16 mixed precision; empty picks from the hardware', 'model')
     fp16:bool|None = opt(None, 'fp16 mixed precision; empty picks from the hardware', 'model')
-    pure_bf16:bool = opt(False, 'Keep the whole model in bf16, trainable parameters included (saves memory, less precise)', 'model')
-    gradient_checkpointing:str = opt('auto', 'Recompute activations in the backward pass: auto (when memory needs it), true or false', 'model', choices=['auto', 'true', 'false'])
+    pure_bf16:bool = opt(False,
+                         'Keep the whole model in bf16, trainable parameters '
+                         'included (saves memory, less precise)',
+                         'model')
+    gradient_checkpointing:str = opt('auto',
+                                     'Recompute activations in the backward pass: auto '
+                                     '(when memory needs it), true or false',
+                                     'model', choices=['auto', 'true', 'false'])
 
 # %% ../nbs/00_config.ipynb #e1a0c002
 @dataclass
 class MethodKeys:
     "The method keys of a run (see `Config`)."
-    stage:str = opt('sft', 'Training stage: pt, sft, rm, dpo or kto', 'method', choices=['pt', 'sft', 'rm', 'dpo', 'kto'])
-    finetuning_type:str = opt('lora', 'lora (also QLoRA with quantization_bit), freeze, full, or a PEFT prompt method: prefix_tuning, prompt_tuning, p_tuning', 'method',
-                              choices=['lora', 'freeze', 'full', 'prefix_tuning', 'prompt_tuning', 'p_tuning'])
+    stage:str = opt('sft', 'Training stage: pt, sft, rm, dpo or kto',
+                    'method', choices=['pt', 'sft', 'rm', 'dpo', 'kto'])
+    finetuning_type:str = opt('lora',
+                              'lora (also QLoRA with quantization_bit), freeze, full, or a PEFT prompt '
+                              'method: prefix_tuning, prompt_tuning, p_tuning',
+                              'method',
+                              choices=['lora', 'freeze', 'full', 'prefix_tuning', 'prompt_tuning',
+                                       'p_tuning'])
     lora_rank:int = opt(8, 'LoRA rank r', 'method', min=1)
     lora_alpha:int|None = opt(None, 'LoRA scaling alpha; empty means 2 × lora_rank', 'method', min=1)
     lora_dropout:float = opt(0.0, 'Dropout on the LoRA branch', 'method', min=0.0, max=1.0)
-    lora_target:str = opt('all', 'Modules that get LoRA: all (every linear layer but the head) or comma-separated names', 'method')
-    additional_target:str|None = opt(None, 'Modules trained in full besides the adapters (e.g. embed_tokens,lm_head), comma-separated', 'method')
+    lora_target:str = opt('all',
+                          'Modules that get LoRA: all (every linear layer but '
+                          'the head) or comma-separated names',
+                          'method')
+    additional_target:str|None = opt(None,
+                                     'Modules trained in full besides the adapters (e.g. '
+                                     'embed_tokens,lm_head), comma-separated',
+                                     'method')
     use_dora:bool = opt(False, 'DoRA: weight-decomposed LoRA', 'method')
     use_rslora:bool = opt(False, 'rsLoRA: scale by alpha/sqrt(r) instead of alpha/r', 'method')
-    pissa_init:bool = opt(False, 'PiSSA: initialise LoRA from the principal singular vectors of each weight', 'method')
+    pissa_init:bool = opt(False, 'PiSSA: initialise LoRA from the principal singular vectors of each weight',
+                          'method')
     pissa_iter:int = opt(16, 'Fast-SVD iterations for PiSSA; -1 runs a full SVD', 'method', min=-1)
     loftq_init:bool = opt(False, 'LoftQ: initialise LoRA to compensate for quantization error', 'method')
-    loraplus_lr_ratio:float|None = opt(None, "LoRA+: learning-rate ratio of the B matrices to the A matrices (e.g. 16)", 'method', min=0.0, min_exclusive=True)
-    loraplus_lr_embedding:float = opt(1e-6, 'LoRA+: learning rate of LoRA embedding layers', 'method', min=0.0)
-    freeze_trainable_layers:int = opt(2, 'freeze: train the last N decoder layers (negative: the first N)', 'method')
-    freeze_trainable_modules:str = opt('all', 'freeze: modules trained inside those layers (all, or names such as mlp,self_attn)', 'method')
-    freeze_extra_modules:str|None = opt(None, 'freeze: extra modules to train outside the layers (e.g. embed_tokens,norm)', 'method')
+    loraplus_lr_ratio:float|None = opt(None,
+                                       "LoRA+: learning-rate ratio of the B matrices "
+                                       "to the A matrices (e.g. 16)",
+                                       'method', min=0.0, min_exclusive=True)
+    loraplus_lr_embedding:float = opt(1e-6, 'LoRA+: learning rate of LoRA embedding layers',
+                                      'method', min=0.0)
+    freeze_trainable_layers:int = opt(2, 'freeze: train the last N decoder layers (negative: the first N)',
+                                      'method')
+    freeze_trainable_modules:str = opt('all',
+                                       'freeze: modules trained inside those layers '
+                                       '(all, or names such as mlp,self_attn)',
+                                       'method')
+    freeze_extra_modules:str|None = opt(None,
+                                        'freeze: extra modules to train outside the '
+                                        'layers (e.g. embed_tokens,norm)',
+                                        'method')
     num_virtual_tokens:int = opt(20, 'Prompt methods: number of virtual tokens', 'method', min=1)
-    use_galore:bool = opt(False, 'GaLore: gradient low-rank projection optimizer (full-parameter training in less memory)', 'method')
-    galore_target:str = opt('all', 'GaLore: modules it applies to (all linear layers, or comma-separated names)', 'method')
+    use_galore:bool = opt(False,
+                          'GaLore: gradient low-rank projection optimizer '
+                          '(full-parameter training in less memory)',
+                          'method')
+    galore_target:str = opt('all',
+                            'GaLore: modules it applies to (all linear layers, or comma-separated names)',
+                            'method')
     galore_rank:int = opt(16, 'GaLore: projection rank', 'method', min=1)
     galore_update_interval:int = opt(200, 'GaLore: steps between projection updates', 'method', min=1)
-    galore_scale:float = opt(2.0, 'GaLore: scale of the projected update', 'method', min=0.0, min_exclusive=True)
-    use_badam:bool = opt(False, 'BAdam: block-coordinate Adam (full-parameter training one block at a time)', 'method')
+    galore_scale:float = opt(2.0, 'GaLore: scale of the projected update',
+                             'method', min=0.0, min_exclusive=True)
+    use_badam:bool = opt(False, 'BAdam: block-coordinate Adam (full-parameter training one block at a time)',
+                         'method')
     badam_switch_interval:int = opt(50, 'BAdam: steps between block switches', 'method', min=1)
-    badam_switch_mode:str = opt('ascending', 'BAdam: order of blocks: ascending, descending, random or fixed', 'method', choices=['ascending', 'descending', 'random', 'fixed'])
-    optim:str = opt('adamw_torch', 'Optimizer name as in TrainingArguments (adamw_torch, adamw_8bit, paged_adamw_8bit, sgd, ...)', 'method')
+    badam_switch_mode:str = opt('ascending', 'BAdam: order of blocks: ascending, descending, random or fixed',
+                                'method', choices=['ascending', 'descending', 'random', 'fixed'])
+    optim:str = opt('adamw_torch',
+                    'Optimizer name as in TrainingArguments (adamw_torch, '
+                    'adamw_8bit, paged_adamw_8bit, sgd, ...)',
+                    'method')
 
 # %% ../nbs/00_config.ipynb #e1a0c003
 @dataclass
 class DataKeys:
     "The data keys of a run (see `Config`)."
-    dataset:str|None = opt(None, 'Dataset names from dataset_info.json, or file paths, comma-separated', 'data')
+    dataset:str|None = opt(None, 'Dataset names from dataset_info.json, or file paths, comma-separated',
+                           'data')
     eval_dataset:str|None = opt(None, 'Datasets for evaluation, like dataset', 'data')
     dataset_dir:str = opt('data', 'Folder holding dataset_info.json and data files', 'data')
     cutoff_len:int = opt(2048, 'Maximum tokens per example after tokenization', 'data', min=1)
     max_samples:int|None = opt(None, 'Keep at most this many examples per dataset', 'data', min=1)
-    val_size:float = opt(0.0, 'Held-out share (below 1) or count (1 and above) for evaluation', 'data', min=0.0)
-    packing:bool|None = opt(None, 'Pack several examples into one row, without attention across them; empty: on for pt', 'data')
+    val_size:float = opt(0.0, 'Held-out share (below 1) or count (1 and above) for evaluation',
+                         'data', min=0.0)
+    packing:bool|None = opt(None,
+                            'Pack several examples into one row, without '
+                            'attention across them; empty: on for pt',
+                            'data')
     train_on_prompt:bool = opt(False, 'Also train on prompt tokens (normally masked out of the loss)', 'data')
     mask_history:bool = opt(False, 'Train only on the last assistant turn of each conversation', 'data')
-    mix_strategy:str = opt('concat', 'How datasets combine: concat, interleave_under, interleave_over or interleave_once (each example once)', 'data', choices=['concat', 'interleave_under', 'interleave_over', 'interleave_once'])
-    interleave_probs:str|None = opt(None, 'Sampling probabilities of the datasets when interleaving, comma-separated', 'data')
-    streaming:bool = opt(False, 'Stream the data (an IterableDataset with bounded memory) instead of loading it all', 'data')
+    mix_strategy:str = opt('concat',
+                           'How datasets combine: concat, interleave_under, interleave_over or '
+                           'interleave_once (each example once)',
+                           'data', choices=['concat', 'interleave_under', 'interleave_over',
+                                            'interleave_once'])
+    interleave_probs:str|None = opt(None,
+                                    'Sampling probabilities of the datasets when '
+                                    'interleaving, comma-separated',
+                                    'data')
+    streaming:bool = opt(False,
+                         'Stream the data (an IterableDataset with bounded memory) instead of loading it all',
+                         'data')
     buffer_size:int = opt(16384, 'Shuffle buffer size in streaming mode', 'data', min=1)
-    preprocessing_num_workers:int|None = opt(None, 'Processes for tokenization (datasets num_proc)', 'data', min=1)
-    enable_thinking:bool|None = opt(True, 'Reasoning templates: think before answering (LF); false adds an empty thought', 'data')
-    tool_format:str|None = opt(None, "Tool-call format of the template, e.g. qwen, llama3, glm4; empty: the template's own", 'data')
-    default_system:str|None = opt(None, "System prompt used when a conversation has none; empty: the template's own", 'data')
-    on_bad_rows:str = opt('error', 'What to do with malformed rows: error (list them and stop) or skip (drop and count them)', 'data', choices=['error', 'skip'])
+    preprocessing_num_workers:int|None = opt(None, 'Processes for tokenization (datasets num_proc)',
+                                             'data', min=1)
+    enable_thinking:bool|None = opt(True,
+                                    'Reasoning templates: think before answering '
+                                    '(LF); false adds an empty thought',
+                                    'data')
+    tool_format:str|None = opt(None,
+                               "Tool-call format of the template, e.g. qwen, "
+                               "llama3, glm4; empty: the template's own",
+                               'data')
+    default_system:str|None = opt(None,
+                                  "System prompt used when a conversation has "
+                                  "none; empty: the template's own",
+                                  'data')
+    on_bad_rows:str = opt('error',
+                          'What to do with malformed rows: error (list them and '
+                          'stop) or skip (drop and count them)',
+                          'data', choices=['error', 'skip'])
 
 # %% ../nbs/00_config.ipynb #e1a0c004
 @dataclass
 class TrainKeys:
     "The train keys of a run (see `Config`)."
     output_dir:str = opt('outputs', 'Where the adapter, checkpoints and metrics go', 'train')
-    overwrite_output_dir:bool = opt(False, "Replace llmft's earlier run in output_dir (never other files); start fresh instead of resuming", 'train')
+    overwrite_output_dir:bool = opt(False,
+                                    "Replace llmft's earlier run in output_dir (never other "
+                                    "files); start fresh instead of resuming",
+                                    'train')
     per_device_train_batch_size:int = opt(4, 'Examples per device per step', 'train', min=1)
     per_device_eval_batch_size:int = opt(8, 'Examples per device per evaluation step', 'train', min=1)
-    gradient_accumulation_steps:int = opt(2, 'Steps whose gradients add up before an optimizer update', 'train', min=1)
+    gradient_accumulation_steps:int = opt(2, 'Steps whose gradients add up before an optimizer update',
+                                          'train', min=1)
     learning_rate:float = opt(2e-4, 'Peak learning rate', 'train', min=0.0, min_exclusive=True)
     num_train_epochs:float = opt(3.0, 'Passes over the data', 'train', min=0.0, min_exclusive=True)
-    max_steps:int = opt(-1, 'Stop after this many optimizer steps; -1 follows num_train_epochs', 'train', min=-1)
-    lr_scheduler_type:str = opt('cosine', 'Learning-rate schedule (linear, cosine, constant, constant_with_warmup, ...)', 'train')
-    warmup_ratio:float = opt(0.0, 'Share of the steps spent warming the learning rate up', 'train', min=0.0, max=1.0)
+    max_steps:int = opt(-1, 'Stop after this many optimizer steps; -1 follows num_train_epochs',
+                        'train', min=-1)
+    lr_scheduler_type:str = opt('cosine',
+                                'Learning-rate schedule (linear, cosine, '
+                                'constant, constant_with_warmup, ...)',
+                                'train')
+    warmup_ratio:float = opt(0.0, 'Share of the steps spent warming the learning rate up',
+                             'train', min=0.0, max=1.0)
     weight_decay:float = opt(0.0, 'AdamW weight decay', 'train', min=0.0)
     max_grad_norm:float = opt(1.0, 'Clip gradients to this norm', 'train', min=0.0)
-    pref_loss:str = opt('sigmoid', 'Preference loss for dpo: sigmoid (DPO), hinge, ipo, orpo or simpo', 'train', choices=['sigmoid', 'hinge', 'ipo', 'orpo', 'simpo'])
+    pref_loss:str = opt('sigmoid', 'Preference loss for dpo: sigmoid (DPO), hinge, ipo, orpo or simpo',
+                        'train', choices=['sigmoid', 'hinge', 'ipo', 'orpo', 'simpo'])
     pref_beta:float = opt(0.1, 'Preference loss temperature beta', 'train', min=0.0, min_exclusive=True)
-    pref_ftx:float = opt(0.0, 'Weight of an SFT loss on the chosen answer, added to the preference loss (dpo)', 'train', min=0.0)
+    pref_ftx:float = opt(0.0,
+                         'Weight of an SFT loss on the chosen answer, added to the preference loss (dpo)',
+                         'train', min=0.0)
     simpo_gamma:float = opt(0.5, "SimPO's target reward margin (pref_loss: simpo)", 'train', min=0.0)
-    ld_alpha:float|None = opt(None, 'LD-DPO: weight of the tokens past the shorter answer, 0 to 1 (dpo)', 'train', min=0.0, max=1.0)
-    kto_chosen_weight:float = opt(1.0, 'KTO: weight of the desirable examples', 'train', min=0.0, min_exclusive=True)
-    kto_rejected_weight:float = opt(1.0, 'KTO: weight of the undesirable examples', 'train', min=0.0, min_exclusive=True)
+    ld_alpha:float|None = opt(None, 'LD-DPO: weight of the tokens past the shorter answer, 0 to 1 (dpo)',
+                              'train', min=0.0, max=1.0)
+    kto_chosen_weight:float = opt(1.0, 'KTO: weight of the desirable examples',
+                                  'train', min=0.0, min_exclusive=True)
+    kto_rejected_weight:float = opt(1.0, 'KTO: weight of the undesirable examples',
+                                    'train', min=0.0, min_exclusive=True)
     logging_steps:int = opt(10, 'Log the loss every this many steps', 'train', min=1)
     save_steps:int = opt(500, 'Write a checkpoint every this many steps', 'train', min=1)
-    save_minutes:float|None = opt(None, 'Also write a checkpoint every this many minutes (Colab, Kaggle)', 'train', min=0.0, min_exclusive=True)
+    save_minutes:float|None = opt(None, 'Also write a checkpoint every this many minutes (Colab, Kaggle)',
+                                  'train', min=0.0, min_exclusive=True)
     save_total_limit:int|None = opt(2, 'Keep at most this many checkpoints', 'train', min=1)
-    save_mirror_dir:str|None = opt(None, 'Also copy each checkpoint and the final outputs here as they complete (a Drive folder)', 'train')
-    eval_steps:int|None = opt(None, 'Evaluate every this many steps (needs val_size or eval_dataset)', 'train', min=1)
-    early_stopping_patience:int|None = opt(None, 'Stop after this many evaluations without a better metric_for_best_model '
-                                           '(needs eval_steps and load_best_model_at_end: true); empty: never', 'train', min=1)
-    early_stopping_threshold:float = opt(0.0, 'How much metric_for_best_model must improve to count as better (early stopping)',
+    save_mirror_dir:str|None = opt(None,
+                                   'Also copy each checkpoint and the final outputs '
+                                   'here as they complete (a Drive folder)',
+                                   'train')
+    eval_steps:int|None = opt(None, 'Evaluate every this many steps (needs val_size or eval_dataset)',
+                              'train', min=1)
+    early_stopping_patience:int|None = opt(None,
+                                           'Stop after this many evaluations without a better '
+                                           'metric_for_best_model (needs eval_steps and '
+                                           'load_best_model_at_end: true); empty: never',
+                                           'train', min=1)
+    early_stopping_threshold:float = opt(0.0,
+                                         'How much metric_for_best_model must improve to count as better '
+                                         '(early stopping)',
                                          'train', min=0.0)
-    resume:str = opt('auto', 'Continue from the last complete checkpoint: auto, true (must exist) or false', 'train', choices=['auto', 'true', 'false'])
-    resume_from_checkpoint:str|None = opt(None, 'Resume from this checkpoint folder instead of the newest in output_dir (or the mirror)', 'train')
-    time_budget_minutes:float|None = opt(None, 'Checkpoint and stop cleanly after this many minutes', 'train', min=0.0, min_exclusive=True)
+    resume:str = opt('auto', 'Continue from the last complete checkpoint: auto, true (must exist) or false',
+                     'train', choices=['auto', 'true', 'false'])
+    resume_from_checkpoint:str|None = opt(None,
+                                          'Resume from this checkpoint folder instead of the '
+                                          'newest in output_dir (or the mirror)',
+                                          'train')
+    time_budget_minutes:float|None = opt(None, 'Checkpoint and stop cleanly after this many minutes',
+                                         'train', min=0.0, min_exclusive=True)
     report_to:str = opt('none', 'Where to log: none, tensorboard, wandb (comma-separated)', 'train')
     deepspeed:str|None = opt(None, 'DeepSpeed config file (JSON) for multi-GPU runs', 'train')
     seed:int = opt(42, 'Random seed for data order and initialisation', 'train', min=0)
@@ -145,20 +260,33 @@ class TrainKeys:
 class ExportKeys:
     "The export keys of a run (see `Config`)."
     export_dir:str|None = opt(None, 'Where `llmft export` writes the merged model', 'export')
-    export_format:str = opt('merged', 'What `llmft export` writes: merged (adapter folded into the base), adapter, or gguf', 'export', choices=['merged', 'adapter', 'gguf'])
-    export_dtype:str = opt('auto', "Weight dtype of the export: auto (the model's own), float32, bfloat16 or float16", 'export', choices=['auto', 'float32', 'bfloat16', 'float16'])
-    export_size:float = opt(5.0, 'Largest safetensors shard of the export, in GB', 'export', min=0.0, min_exclusive=True)
+    export_format:str = opt('merged',
+                            'What `llmft export` writes: merged (adapter '
+                            'folded into the base), adapter, or gguf',
+                            'export', choices=['merged', 'adapter', 'gguf'])
+    export_dtype:str = opt('auto',
+                           "Weight dtype of the export: auto (the model's own), float32, bfloat16 or float16",
+                           'export', choices=['auto', 'float32', 'bfloat16', 'float16'])
+    export_size:float = opt(5.0, 'Largest safetensors shard of the export, in GB',
+                            'export', min=0.0, min_exclusive=True)
 
 # %% ../nbs/00_config.ipynb #e1a0c006
 @dataclass
 class ServeKeys:
     "The inference, evaluation and API keys of a run (see `Config`)."
     max_new_tokens:int = opt(256, 'Longest reply generated by chat, predict and the API', 'export', min=1)
-    temperature:float = opt(0.0, 'Sampling temperature; 0 means greedy (the same answer every time)', 'export', min=0.0)
-    top_p:float = opt(1.0, 'Nucleus sampling: keep the most likely tokens up to this total probability', 'export', min=0.0, max=1.0, min_exclusive=True)
-    metrics:str = opt('rouge,bleu,exact_match,perplexity', 'What `llmft eval` computes: rouge, bleu, exact_match, perplexity, accuracy (multiple choice)', 'export')
+    temperature:float = opt(0.0, 'Sampling temperature; 0 means greedy (the same answer every time)',
+                            'export', min=0.0)
+    top_p:float = opt(1.0, 'Nucleus sampling: keep the most likely tokens up to this total probability',
+                      'export', min=0.0, max=1.0, min_exclusive=True)
+    metrics:str = opt('rouge,bleu,exact_match,perplexity',
+                      'What `llmft eval` computes: rouge, bleu, exact_match, '
+                      'perplexity, accuracy (multiple choice)',
+                      'export')
     n_shot:int = opt(0, 'Solved examples before each multiple-choice question', 'export', min=0)
-    mc_scoring:str = opt('letter', 'Multiple choice: score the answer letter (MMLU) or the text of each choice (cloze)', 'export', choices=['letter', 'text'])
+    mc_scoring:str = opt('letter',
+                         'Multiple choice: score the answer letter (MMLU) or the text of each choice (cloze)',
+                         'export', choices=['letter', 'text'])
     api_host:str = opt('127.0.0.1', 'Address the OpenAI-compatible API listens on', 'export')
     api_port:int = opt(8000, 'Port of the OpenAI-compatible API', 'export', min=1, max=65535)
     api_key:str|None = opt(None, 'If set, API requests must send `Authorization: Bearer <api_key>`', 'export')
@@ -181,7 +309,8 @@ class Config(ServeKeys, ExportKeys, TrainKeys, DataKeys, MethodKeys, ModelKeys):
 # %% ../nbs/00_config.ipynb #d47c4b2a
 def config_keys(group:str|None=None) -> dict:
     "Map each config key (of `group`, or all) to its `dataclasses.Field`."
-    return {f.name:f for f in fields(Config) if 'group' in f.metadata and group in (None, f.metadata['group'])}
+    return {f.name:f for f in fields(Config)
+            if 'group' in f.metadata and group in (None, f.metadata['group'])}
 
 # %% ../nbs/00_config.ipynb #bb589da8
 _TYPES = {'str':str, 'int':int, 'float':float, 'bool':bool}
@@ -209,7 +338,8 @@ def coerce(value, typ:type, optional:bool=False):
         raise ValueError(f'expected {typ.__name__}, got nothing')
     if typ is bool:
         if isinstance(value, bool): return value
-        if isinstance(value, str) and value.strip().lower() in _TRUE|_FALSE: return value.strip().lower() in _TRUE
+        if isinstance(value, str) and value.strip().lower() in _TRUE|_FALSE:
+            return value.strip().lower() in _TRUE
         raise ValueError(f'expected true or false, got {_show(value)}')
     if typ is int:
         if isinstance(value, bool): raise ValueError(f'expected an integer, got {_show(value)}')
@@ -270,8 +400,10 @@ TRAINER_OWNED = {
     'local_rank': 'set by the launcher (torchrun or accelerate launch), not by a config',
     'remove_unused_columns': "llmft's data collator needs every column it makes; llmft sets it",
     'label_names': "llmft's loss reads the labels column it makes; llmft sets it",
-    'prediction_loss_only': 'llmft evaluates the loss only; scores come from `llmft eval` and `llmft predict`',
-    'include_num_input_tokens_seen': 'llmft counts trained (non-padding) tokens for its tokens/s; llmft sets it',
+    'prediction_loss_only': 'llmft evaluates the loss only; scores come from `llmft eval` and '
+                            '`llmft predict`',
+    'include_num_input_tokens_seen': 'llmft counts trained (non-padding) tokens for its tokens/s; '
+                                     'llmft sets it',
 }  # TrainingArguments fields llmft sets itself (the precision and device policy, and what its trainer needs)
 
 @functools.cache
@@ -282,7 +414,7 @@ def _ta_hints() -> dict:
     return {f.name: hints[f.name] for f in dataclasses.fields(TrainingArguments) if f.init}
 
 def trainer_arg_keys() -> dict:
-    "The `TrainingArguments` fields a config may set directly (neither an llmft key nor set by llmft): name -> type."
+    "`TrainingArguments` fields a config may set directly (no llmft key, not set by llmft): name -> type."
     own = set(config_keys()) | set(TRAINER_OWNED)
     return {k: t for k, t in _ta_hints().items() if k not in own}
 
@@ -294,7 +426,8 @@ def _expected(args) -> str:
     for a in args:
         o = typing.get_origin(a)
         if a is type(None): continue
-        if isinstance(a, type) and issubclass(a, enum.Enum): out.append(f"one of {', '.join(e.value for e in a)}")
+        if isinstance(a, type) and issubclass(a, enum.Enum):
+            out.append(f"one of {', '.join(e.value for e in a)}")
         elif o is list or a is list: out.append('a list')
         elif o is dict or a is dict: out.append('a mapping')
         elif o is typing.Literal: out.append(f"one of {', '.join(map(str, typing.get_args(a)))}")
@@ -302,7 +435,7 @@ def _expected(args) -> str:
     return ' or '.join(dict.fromkeys(out))
 
 def ta_value(value, hint):
-    "Check `value` (from YAML or a CLI string) against the `TrainingArguments` annotation `hint`; the value to pass."
+    "Check `value` (YAML or a CLI string) against `TrainingArguments` annotation `hint`; the value to pass."
     args = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
     if value is None:
         if type(None) in args: return None
@@ -325,7 +458,8 @@ def ta_value(value, hint):
             if isinstance(item, type) and issubclass(item, enum.Enum):
                 bad = [v for v in value if v not in {e.value for e in item}]
                 if not bad: return list(value)
-                raise ValueError(f"items must be among {', '.join(e.value for e in item)}, got {_show(bad[0])}")
+                raise ValueError(f"items must be among {', '.join(e.value for e in item)}, "
+                                 f"got {_show(bad[0])}")
         if (a is dict or o is dict) and isinstance(value, dict): return value
         if o is typing.Literal and value in typing.get_args(a): return value
     for a in args:  # text from a CLI override
@@ -339,10 +473,10 @@ def ta_value(value, hint):
 @dataclass(frozen=True)
 class LFKey:
     "What llmft does with one LLaMA-Factory key that is not an llmft key."
-    kind:str                   # same (llmft does this anyway), map (sets `to`), refuse (llmft does not do it), todo
+    kind:str                   # same (llmft does it anyway), map (sets `to`), refuse (llmft does not), todo
     why:str=''                 # same: what llmft does; refuse: the reason; todo: what it is
-    to:str|None=None           # map: the llmft key or TrainingArguments field it sets; todo: the key to map it to
-    ok:tuple|None=None         # same: the only values that mean what llmft does (others are refused with `why`)
+    to:str|None=None           # map: the llmft key or TrainingArguments field it sets; todo: its future key
+    ok:tuple|None=None         # same: the only values meaning what llmft does (others refused with `why`)
     fn:typing.Callable|None=None # map: `fn(value, config)` -> {key: value}, when not copied as is
 
 # %% ../nbs/00_config.ipynb #a1f0c009
@@ -366,38 +500,44 @@ LF_KEYS = {
     'use_fast_tokenizer': _same('llmft loads the fast tokenizer', ok=(True,)),
     'split_special_tokens': _same('llmft never splits special tokens into pieces', ok=(False,)),
     'ignore_pad_token_for_loss': _same('llmft never trains on padding', ok=(True,)),
-    'sortish_sampler': _same('llmft orders batches itself (group_by_length, random when packing)', ok=(False,)),
+    'sortish_sampler': _same('llmft orders batches itself (group_by_length, random when packing)',
+                             ok=(False,)),
     'skip_special_tokens': _same('llmft strips special tokens from generated text', ok=(True,)),
     'badam_mode': _same("llmft's BAdam switches whole layers (badam_mode: layer)", ok=('layer',)),
     'badam_verbose': _same('llmft logs BAdam block switches itself'),
     'export_device': _same('llmft picks the device an export runs on', ok=('cpu', 'auto')),
-    'export_legacy_format': _same('llmft exports safetensors only (export_legacy_format: false)', ok=(False,)),
-    'quantization_method': _same('llmft quantizes on the fly with bitsandbytes only (quantization_method: bnb); '
-                                 'HQQ and EETQ are not supported', ok=('bnb', 'bitsandbytes')),
+    'export_legacy_format': _same('llmft exports safetensors only (export_legacy_format: false)',
+                                  ok=(False,)),
+    'quantization_method': _same('llmft quantizes on the fly with bitsandbytes only '
+                                 '(quantization_method: bnb); HQQ and EETQ are not supported',
+                                 ok=('bnb', 'bitsandbytes')),
     'infer_backend': _same(_ENGINES, ok=('huggingface', 'hf')),
     # LF names for llmft keys and TrainingArguments fields
     'neat_packing': _map('packing', lambda v, d: {'packing': True},
                          "llmft's packing never attends across examples (LF's neat packing)"),
-    'disable_gradient_checkpointing': _map('gradient_checkpointing', lambda v, d: {'gradient_checkpointing': 'false'}),
+    'disable_gradient_checkpointing': _map('gradient_checkpointing',
+                                           lambda v, d: {'gradient_checkpointing': 'false'}),
     'add_special_tokens': _map('new_special_tokens'),
     'enable_liger_kernel': _map('use_liger_kernel'),
     'fsdp_transformer_layer_cls_to_wrap': _map('fsdp_config', lambda v, d: {'fsdp_config': {
         **(d.get('fsdp_config') or {}), 'transformer_layer_cls_to_wrap': v}}),  # transformers 4's name
     'use_reentrant_gc': _map('gradient_checkpointing_kwargs',
                              lambda v, d: {'gradient_checkpointing_kwargs': {'use_reentrant': bool(v)}}),
-    'early_stopping_steps': _map('early_stopping_patience', why="LF's early_stopping_steps counts evaluations "
-                                 "without improvement, as transformers' EarlyStoppingCallback patience"),
+    'early_stopping_steps': _map('early_stopping_patience',
+                                 why="LF's early_stopping_steps counts evaluations without improvement, "
+                                     "as transformers' EarlyStoppingCallback patience"),
     'do_sample': _map('temperature', lambda v, d: {'temperature': 0.0} if v is False else
                       {'temperature': d.get('temperature', 0.95), 'top_p': d.get('top_p', 0.7)},
-                      "false is greedy (temperature 0); true samples, at LF's temperature 0.95 and top_p 0.7 unless set"),
+                      "false is greedy (temperature 0); true samples, at LF's temperature 0.95 and top_p 0.7 "
+                      "unless set"),
     # what llmft does not do, with the reason
-    **_no('image_max_pixels image_min_pixels image_do_pan_and_scan crop_to_patches video_max_pixels video_min_pixels '
-          'video_fps video_maxlen use_audio_in_video audio_sampling_rate media_dir freeze_vision_tower '
-          'freeze_multi_modal_projector freeze_language_model', _MM),
+    **_no('image_max_pixels image_min_pixels image_do_pan_and_scan crop_to_patches video_max_pixels '
+          'video_min_pixels video_fps video_maxlen use_audio_in_video audio_sampling_rate media_dir '
+          'freeze_vision_tower freeze_multi_modal_projector freeze_language_model', _MM),
     **_no('vllm_maxlen vllm_gpu_util vllm_enforce_eager vllm_max_lora_rank vllm_config sglang_maxlen '
-          'sglang_mem_fraction sglang_tp_size sglang_config sglang_lora_backend use_kt kt_config kt_weight_path '
-          'kt_expert_checkpoint_path kt_use_lora_experts kt_lora_expert_num kt_lora_expert_intermediate_size '
-          'kt_cpu_activation kt_non_expert_weight_path', _ENGINES),
+          'sglang_mem_fraction sglang_tp_size sglang_config sglang_lora_backend use_kt kt_config '
+          'kt_weight_path kt_expert_checkpoint_path kt_use_lora_experts kt_lora_expert_num '
+          'kt_lora_expert_intermediate_size kt_cpu_activation kt_non_expert_weight_path', _ENGINES),
     **_no('export_quantization_bit export_quantization_dataset export_quantization_nsamples '
           'export_quantization_maxlen', 'GPTQ/AWQ/AQLM export is not supported; '
           'for a quantized model use export_format: gguf (k-quants)'),
@@ -406,14 +546,16 @@ LF_KEYS = {
           'run several GPUs with torchrun or accelerate launch'),
     **_no('use_mca use_megatron_bridge use_hyper_parallel hyper_parallel_args hyper_parallel_cp_size',
           'Megatron and hyper-parallel training are not supported'),
-    **_no('ms_hub_token om_hub_token', 'the ModelScope and Modelers hubs are not supported (Hugging Face only)'),
+    **_no('ms_hub_token om_hub_token',
+          'the ModelScope and Modelers hubs are not supported (Hugging Face only)'),
     **_no('use_v1_kernels', "LLaMA-Factory's v1 kernels are not supported"),
     **_no('shift_attn', "LongLoRA's shifted sparse attention is not supported"),
     **_no('use_swanlab swanlab_project swanlab_workspace swanlab_run_name swanlab_mode swanlab_api_key '
           'swanlab_logdir swanlab_lark_webhook_url swanlab_lark_secret',
           'SwanLab logging is not supported; use report_to: tensorboard or wandb'),
     **_no('task task_dir lang download_mode batch_size save_dir',
-          "`llamafactory-cli eval`'s benchmark tasks are not supported; use `llmft eval` (metrics, mc_scoring)"),
+          "`llamafactory-cli eval`'s benchmark tasks are not supported; "
+          "use `llmft eval` (metrics, mc_scoring)"),
     # methods and switches a later change adds (each names the llmft key it will set)
     **_todo('oft_rank oft_block_size oft_target module_dropout', 'OFT', to='finetuning_type: oft'),
     **_todo('use_apollo apollo_target apollo_rank apollo_update_interval apollo_scale apollo_proj '
@@ -423,18 +565,21 @@ LF_KEYS = {
     **_todo('mixture_of_depths', 'mixture-of-depths'),
     **_todo('use_dft_loss', 'the DFT loss'), **_todo('use_asft_loss asft_alpha', 'the ASFT loss'),
     **_todo('use_eaft_loss eaft_alpha', 'the EAFT loss'),
-    **_todo('pref_bco_weight dpo_label_smoothing', 'this preference-loss setting (TRL 1.15 has no cDPO smoothing of '
+    **_todo('pref_bco_weight dpo_label_smoothing',
+            'this preference-loss setting (TRL 1.15 has no cDPO smoothing of '
             "the sigmoid loss, and its bco_pair loss has no running reward baseline, unlike LF's)"),
     **_todo('ref_model ref_model_adapters ref_model_quantization_bit', 'a separate reference model'),
-    **_todo('reward_model reward_model_adapters reward_model_quantization_bit reward_model_type ppo_buffer_size '
-            'ppo_epochs ppo_score_norm ppo_target ppo_whiten_rewards', 'PPO', to='stage: ppo'),
+    **_todo('reward_model reward_model_adapters reward_model_quantization_bit reward_model_type '
+            'ppo_buffer_size ppo_epochs ppo_score_norm ppo_target ppo_whiten_rewards',
+            'PPO', to='stage: ppo'),
     **_todo('galore_layerwise galore_proj_type', 'this GaLore setting'),
     **_todo('badam_start_block badam_update_ratio badam_mask_mode', 'this BAdam setting'),
     **_todo('pissa_convert', 'converting a PiSSA adapter to LoRA at the end'),
     **_todo('create_new_adapter adapter_folder', 'this adapter setting'),
     **_todo('add_tokens new_special_tokens_config init_special_tokens', 'this tokenizer setting'),
     **_todo('cache_dir model_revision hf_hub_token offload_folder quantization_device_map train_from_scratch '
-            'upcast_layernorm upcast_lmhead_output use_unsloth_gc moe_aux_loss_coef infer_dtype print_param_status',
+            'upcast_layernorm upcast_lmhead_output use_unsloth_gc moe_aux_loss_coef infer_dtype '
+            'print_param_status',
             'this Model Loader setting'),
     **_todo('preserve_thinking eval_on_each_dataset tokenized_path eval_num_beams', 'this data setting'),
     **_todo('compute_accuracy disable_shuffling', 'this training setting'),
@@ -450,7 +595,8 @@ LF_KEYS = {
 LF_VALUES = {
     ('flash_attn', 'disabled'): _map('flash_attn', lambda v, d: {'flash_attn': 'eager'}),
     ('flash_attn', 'fa3'): LFKey('todo', 'FlashAttention-3 in the Model Loader', to='flash_attn: fa3'),
-    ('rope_scaling', 'llama3'): LFKey('todo', "Llama 3's RoPE scaling in the Model Loader", to='rope_scaling: llama3'),
+    ('rope_scaling', 'llama3'): LFKey('todo', "Llama 3's RoPE scaling in the Model Loader",
+                                      to='rope_scaling: llama3'),
     ('stage', 'ppo'): LFKey('todo', 'PPO', to='stage: ppo'),
     ('finetuning_type', 'oft'): LFKey('todo', 'OFT', to='finetuning_type: oft'),
     ('pref_loss', 'kto_pair'): LFKey('todo', 'the kto_pair preference loss', to='pref_loss: kto_pair'),
@@ -465,11 +611,13 @@ def _lf_issue(k:str, v, e:LFKey) -> str|None:
     return f'not yet implemented in llmft: {e.why} (`{e.to}`)'
 
 def _split_keys(d:dict) -> tuple[dict, dict, list]:
-    "Split raw config `d` into llmft keys (LF names translated), `TrainingArguments` fields (checked), and issues."
-    if isinstance(d.get('trainer_args'), dict): d = {k: v for k, v in d.items() if k != 'trainer_args'} | d['trainer_args']
+    "Split raw config `d` into llmft keys (LF names translated), checked `TrainingArguments` fields, issues."
+    if isinstance(d.get('trainer_args'), dict):
+        d = {k: v for k, v in d.items() if k != 'trainer_args'} | d['trainer_args']
     keys, errs, out, given = config_keys(), [], {}, {}
     for k, v in d.items():
-        if k == 'fsdp' and isinstance(v, list): v = ' '.join(map(str, v))  # LF's YAML lists; TrainingArguments splits
+        # LF's YAML lists; TrainingArguments splits
+        if k == 'fsdp' and isinstance(v, list): v = ' '.join(map(str, v))
         if not isinstance(k, str) or k not in LF_KEYS:
             e = LF_VALUES.get((k, v)) if isinstance(k, str) and isinstance(v, str) else None
             if e is None: out[k] = v; continue
@@ -478,7 +626,8 @@ def _split_keys(d:dict) -> tuple[dict, dict, list]:
         if e.kind != 'map' or (v is None and e.fn is None): continue
         for t, tv in (e.fn(v, d) if e.fn else {e.to: v}).items():
             if t in d and t != k and d[t] != tv and not isinstance(tv, dict):
-                errs.append(ConfigIssue(k, f'sets {t}: {_show(tv)}, but {t} is {_show(d[t])}; keep one of them'))
+                errs.append(ConfigIssue(k, f'sets {t}: {_show(tv)}, but {t} is {_show(d[t])}; '
+                                           'keep one of them'))
             out[t], given[t] = tv, k
     llmft, ta = {}, {}
     for k, v in out.items():
@@ -494,14 +643,16 @@ def known_keys() -> set:
     return set(config_keys()) | set(_ta_hints()) | set(LF_KEYS)
 
 # %% ../nbs/00_config.ipynb #a1f0c015
+# same name, same meaning
 _PROBE_KEYS = ('per_device_train_batch_size', 'per_device_eval_batch_size', 'gradient_accumulation_steps',
-               'learning_rate', 'num_train_epochs', 'max_steps', 'lr_scheduler_type', 'weight_decay', 'max_grad_norm',
-               'logging_steps', 'save_steps', 'save_total_limit', 'eval_steps', 'seed')  # same name, same meaning
+               'learning_rate', 'num_train_epochs', 'max_steps', 'lr_scheduler_type', 'weight_decay',
+               'max_grad_norm', 'logging_steps', 'save_steps', 'save_total_limit', 'eval_steps', 'seed')
 
 def _probe_trainer_args(c:dict, ta:dict) -> list[ConfigIssue]:
     "The checks `TrainingArguments` itself makes on the passthrough values `ta`, as issues named by key."
     has_eval = bool(c['val_size'] or c['eval_dataset'])
-    kw = {k: c[k] for k in _PROBE_KEYS} | dict(eval_strategy='steps' if has_eval and c['eval_steps'] else 'no',
+    kw = {k: c[k] for k in _PROBE_KEYS} | dict(eval_strategy='steps' if has_eval and c['eval_steps'] else
+                                                             'no',
                                                save_strategy='steps', report_to='none', use_cpu=True)
     try:
         with warnings.catch_warnings():
@@ -526,21 +677,24 @@ def _trainer_args_errors(c:dict, ta:dict, hardware=None) -> list[ConfigIssue]:
         where = getattr(hardware, 'name', None) or 'CPU'
         for k, engine in (('deepspeed', 'DeepSpeed'), ('fsdp', 'FSDP')):
             if c.get(k) or ta.get(k):
-                errs.append(ConfigIssue(k, f'{engine} shards training over CUDA GPUs and this machine has none '
-                                        f'({where}); drop {k} to train on this machine'))
+                errs.append(ConfigIssue(k, f'{engine} shards training over CUDA GPUs and this machine has '
+                                        f'none ({where}); drop {k} to train on this machine'))
     return errs + _early_stopping_errors(c, ta) + (_probe_trainer_args(c, ta) if ta and not errs else [])
 
 def _early_stopping_errors(c:dict, ta:dict) -> list[ConfigIssue]:
-    "What early stopping (`early_stopping_patience`) lacks: evaluation data, evaluation steps, the best model kept."
+    "What early stopping (`early_stopping_patience`) lacks: eval data, eval steps, keeping the best model."
     if c['early_stopping_patience'] is None: return []
     need = []
-    if not (c['val_size'] or c['eval_dataset']): need.append('val_size or eval_dataset (the data it evaluates on)')
-    if not c['eval_steps'] and ta.get('eval_strategy', 'no') == 'no': need.append('eval_steps (how often it evaluates)')
+    if not (c['val_size'] or c['eval_dataset']):
+        need.append('val_size or eval_dataset (the data it evaluates on)')
+    if not c['eval_steps'] and ta.get('eval_strategy', 'no') == 'no':
+        need.append('eval_steps (how often it evaluates)')
     if not ta.get('load_best_model_at_end'):
-        need.append('load_best_model_at_end: true (so the run ends with its best adapter, by metric_for_best_model, '
-                    'eval_loss unless set)')
+        need.append('load_best_model_at_end: true (so the run ends with its best adapter, by '
+                    'metric_for_best_model, eval_loss unless set)')
     if not need: return []
-    return [ConfigIssue('early_stopping_patience', 'early stopping compares evaluations: set ' + '; '.join(need))]
+    return [ConfigIssue('early_stopping_patience',
+                        'early stopping compares evaluations: set ' + '; '.join(need))]
 
 # %% ../nbs/00_config.ipynb #9d1e0f3a
 def refused_output_dir(path) -> str|None:
@@ -553,7 +707,7 @@ def refused_output_dir(path) -> str|None:
 
 # %% ../nbs/00_config.ipynb #ad753080
 def config_errors(d:dict, hardware=None) -> list[ConfigIssue]:
-    "Every problem in the raw config dict `d`: unknown keys, types, ranges, incompatible choices and, given `hardware`, what it lacks."
+    "Every problem in raw config dict `d`: unknown keys, types, ranges, clashes and what `hardware` lacks."
     keys, vals = config_keys(), {}
     d, ta, errs = _split_keys(d)  # LF names translated or refused, TrainingArguments fields checked
     for k,v in d.items():
@@ -570,7 +724,8 @@ def config_errors(d:dict, hardware=None) -> list[ConfigIssue]:
             continue
         try: vals[k] = coerce(v, *_key_type(keys[k]))
         except ValueError as e: errs.append(ConfigIssue(k, str(e))); continue
-        if vals[k] is not None and (msg := _range_issue(k, vals[k], keys[k].metadata)): errs.append(ConfigIssue(k, msg))
+        if vals[k] is not None and (msg := _range_issue(k, vals[k], keys[k].metadata)):
+            errs.append(ConfigIssue(k, msg))
     c = {k:f.default for k,f in keys.items()} | vals
     errs += _compat_errors(c) + _trainer_args_errors(c, ta, hardware)
     if (why := refused_output_dir(c['output_dir'])): errs.append(ConfigIssue('output_dir', why))
@@ -581,77 +736,100 @@ def config_errors(d:dict, hardware=None) -> list[ConfigIssue]:
 def unsloth_unsupported(c:dict) -> list[tuple[str, str]]:
     "What in config values `c` Unsloth's fast path would drop or get wrong, as `(key, why)` pairs."
     out, ft = [], c['finetuning_type']
-    if ft not in ('lora', 'full'): out.append(('finetuning_type', f'finetuning_type {ft} (it trains LoRA or the full model)'))
-    for k, name in (('use_dora', 'DoRA'), ('pissa_init', 'PiSSA initialisation'), ('loftq_init', 'LoftQ initialisation')):
+    if ft not in ('lora', 'full'):
+        out.append(('finetuning_type', f'finetuning_type {ft} (it trains LoRA or the full model)'))
+    for k, name in (('use_dora', 'DoRA'), ('pissa_init', 'PiSSA initialisation'),
+                    ('loftq_init', 'LoftQ initialisation')):
         if c[k]: out.append((k, f'{name} ({k}: it would train plain LoRA)'))
     if c['stage'] == 'rm': out.append(('stage', 'stage rm (a reward model needs a score head)'))
     if c['packing'] and c['per_device_train_batch_size'] > 1:
-        out.append(('packing', 'packing with per_device_train_batch_size > 1 (it keeps packed examples apart only in '
-                               'batches of 1, so they would attend to each other)'))
-    if c['flash_attn'] in ('fa2', 'eager'): out.append(('flash_attn', f"flash_attn: {c['flash_attn']} (it picks its own attention)"))
-    if c['new_special_tokens']: out.append(('new_special_tokens', 'new_special_tokens (their embeddings would stay untrained)'))
-    if c['rope_scaling']: out.append(('rope_scaling', f"rope_scaling: {c['rope_scaling']} (it applies its own)"))
+        out.append(('packing', 'packing with per_device_train_batch_size > 1 (it keeps packed examples apart '
+                               'only in batches of 1, so they would attend to each other)'))
+    if c['flash_attn'] in ('fa2', 'eager'):
+        out.append(('flash_attn', f"flash_attn: {c['flash_attn']} (it picks its own attention)"))
+    if c['new_special_tokens']:
+        out.append(('new_special_tokens', 'new_special_tokens (their embeddings would stay untrained)'))
+    if c['rope_scaling']:
+        out.append(('rope_scaling', f"rope_scaling: {c['rope_scaling']} (it applies its own)"))
     return out
 
 def _compat_errors(c:dict) -> list[ConfigIssue]:
     errs = []
     if c['quantization_bit'] is not None and c['finetuning_type'] != 'lora':
-        errs.append(ConfigIssue('quantization_bit', f"{c['quantization_bit']}-bit weights cannot be trained directly; "
-                                f"use finetuning_type: lora (QLoRA) or drop quantization_bit (finetuning_type is {c['finetuning_type']})"))
+        errs.append(ConfigIssue('quantization_bit', f"{c['quantization_bit']}-bit weights cannot be trained "
+                                f"directly; use finetuning_type: lora (QLoRA) or drop quantization_bit "
+                                f"(finetuning_type is {c['finetuning_type']})"))
     if c['bf16'] and c['fp16']: errs.append(ConfigIssue('fp16', 'bf16 and fp16 are both on; choose one'))
-    if c['pure_bf16'] and c['fp16']: errs.append(ConfigIssue('pure_bf16', 'pure_bf16 keeps the model in bf16 and cannot be combined with fp16'))
-    if c['use_galore'] and c['use_badam']: errs.append(ConfigIssue('use_badam', 'GaLore and BAdam are alternative optimizers; choose one'))
+    if c['pure_bf16'] and c['fp16']:
+        errs.append(ConfigIssue('pure_bf16',
+                                'pure_bf16 keeps the model in bf16 and cannot be combined with fp16'))
+    if c['use_galore'] and c['use_badam']:
+        errs.append(ConfigIssue('use_badam', 'GaLore and BAdam are alternative optimizers; choose one'))
     for k, name in (('use_galore', 'GaLore'), ('use_badam', 'BAdam')):
         if c[k] and c['finetuning_type'] not in ('full', 'freeze'):
-            errs.append(ConfigIssue(k, f"{name} trains the model's own weights; use finetuning_type: full or freeze (finetuning_type is {c['finetuning_type']})"))
+            errs.append(ConfigIssue(k, f"{name} trains the model's own weights; use finetuning_type: full or "
+                                       f"freeze (finetuning_type is {c['finetuning_type']})"))
     if c['pissa_init'] and c['quantization_bit'] is not None:
-        errs.append(ConfigIssue('pissa_init', 'PiSSA needs the full-precision weights to decompose (PEFT refuses quantized '
-                                'ones); drop quantization_bit, or use loftq_init for a quantized base'))
+        errs.append(ConfigIssue('pissa_init', 'PiSSA needs the full-precision weights to decompose (PEFT '
+                                'refuses quantized ones); drop quantization_bit, or use loftq_init for a '
+                                'quantized base'))
     if c['loftq_init'] and c['quantization_bit'] != 4:
-        errs.append(ConfigIssue('loftq_init', 'LoftQ initialises LoRA to absorb the error of 4-bit weights: set quantization_bit: 4 '
-                                '(without it PEFT would change the base weights, which are not saved with the adapter)'))
+        errs.append(ConfigIssue('loftq_init', 'LoftQ initialises LoRA to absorb the error of 4-bit weights: '
+                                'set quantization_bit: 4 (without it PEFT would change the base weights, '
+                                'which are not saved with the adapter)'))
     if c['use_unsloth'] == 'true':
         for k, why in unsloth_unsupported(c):
-            errs.append(ConfigIssue('use_unsloth', f'Unsloth cannot honour {why}; use use_unsloth: auto (which trains such '
-                                    f'runs with transformers + PEFT) or drop {k}'))
-    bad = [m for m in str(c['metrics']).split(',') if m.strip() and m.strip() not in ('rouge', 'bleu', 'exact_match', 'perplexity', 'accuracy')]
-    if bad: errs.append(ConfigIssue('metrics', f"unknown metric {', '.join(bad)}; choose from rouge, bleu, exact_match, perplexity, accuracy"))
+            errs.append(ConfigIssue('use_unsloth', f'Unsloth cannot honour {why}; use use_unsloth: auto '
+                                    f'(which trains such runs with transformers + PEFT) or drop {k}'))
+    known = ('rouge', 'bleu', 'exact_match', 'perplexity', 'accuracy')
+    bad = [m for m in str(c['metrics']).split(',') if m.strip() and m.strip() not in known]
+    if bad: errs.append(ConfigIssue('metrics', f"unknown metric {', '.join(bad)}; choose from rouge, bleu, "
+                                               "exact_match, perplexity, accuracy"))
     if c['interleave_probs'] and c['mix_strategy'] == 'concat':
-        errs.append(ConfigIssue('interleave_probs', 'probabilities only apply when mix_strategy is interleave_under, interleave_over or interleave_once'))
+        errs.append(ConfigIssue('interleave_probs', 'probabilities only apply when mix_strategy is '
+                                'interleave_under, interleave_over or interleave_once'))
     if c['pref_ftx'] and c['pref_loss'] == 'orpo':
-        errs.append(ConfigIssue('pref_ftx', "ORPO's loss already holds an SFT term on the chosen answer; drop pref_ftx"))
+        errs.append(ConfigIssue('pref_ftx',
+                                "ORPO's loss already holds an SFT term on the chosen answer; drop pref_ftx"))
     if c['resume_from_checkpoint'] and c['resume'] == 'false':
-        errs.append(ConfigIssue('resume_from_checkpoint', 'resume: false starts over; leave resume_from_checkpoint '
-                                'empty, or set resume: auto to resume from it'))
+        errs.append(ConfigIssue('resume_from_checkpoint', 'resume: false starts over; leave '
+                                'resume_from_checkpoint empty, or set resume: auto to resume from it'))
     if c['val_size'] >= 1 and not float(c['val_size']).is_integer():
-        errs.append(ConfigIssue('val_size', f"a share must be below 1 and a count a whole number, got {c['val_size']}"))
+        errs.append(ConfigIssue('val_size',
+                                f"a share must be below 1 and a count a whole number, got {c['val_size']}"))
     if c['stage'] == 'kto' and c['per_device_train_batch_size'] < 2:
-        errs.append(ConfigIssue('per_device_train_batch_size', "a batch of 1 is not supported for kto: TRL's KTO "
-                                'estimates its KL term from the other examples of a batch; set at least 2'))
+        errs.append(ConfigIssue('per_device_train_batch_size', "a batch of 1 is not supported for kto: "
+                                "TRL's KTO estimates its KL term from the other examples of a batch; "
+                                "set at least 2"))
     if (why := check_template(c['template'])): errs.append(ConfigIssue('template', why))
     if c['tool_format'] and c['tool_format'] not in TOOL_FORMATS:
         close = difflib.get_close_matches(c['tool_format'], TOOL_FORMATS, n=1)
-        errs.append(ConfigIssue('tool_format', f"unknown tool format {c['tool_format']!r}"
-                                + (f"; did you mean {close[0]}?" if close else f"; choose from {', '.join(TOOL_FORMATS)}")))
+        hint = f"; did you mean {close[0]}?" if close else f"; choose from {', '.join(TOOL_FORMATS)}"
+        errs.append(ConfigIssue('tool_format', f"unknown tool format {c['tool_format']!r}" + hint))
     return errs
 
 def _hardware_errors(c:dict, hw) -> list[ConfigIssue]:
     errs, where = [], getattr(hw, 'name', None) or ('CUDA GPU' if hw.cuda else 'CPU')
     cap = getattr(hw, 'capability', None)
-    no_bf16 = f'this machine ({where}) has no bf16 support' + (f' (native bf16 needs compute capability 8.0+, it is {cap[0]}.{cap[1]})' if cap else '')
+    no_bf16 = f'this machine ({where}) has no bf16 support' + (
+        f' (native bf16 needs compute capability 8.0+, it is {cap[0]}.{cap[1]})' if cap else '')
     if c['bf16'] and not hw.bf16:
-        errs.append(ConfigIssue('bf16', f'{no_bf16}; set fp16: true on a GPU without bf16, or leave bf16 empty to choose automatically'))
+        errs.append(ConfigIssue('bf16', f'{no_bf16}; set fp16: true on a GPU without bf16, or leave bf16 '
+                                        'empty to choose automatically'))
     if c['pure_bf16'] and not hw.bf16:
-        errs.append(ConfigIssue('pure_bf16', f'{no_bf16}; drop pure_bf16 (the run then uses mixed precision)'))
+        errs.append(ConfigIssue('pure_bf16',
+                                f'{no_bf16}; drop pure_bf16 (the run then uses mixed precision)'))
     if c['fp16'] and not hw.cuda:
-        errs.append(ConfigIssue('fp16', f'fp16 mixed precision needs a CUDA GPU and this machine has none ({where}); leave fp16 empty (fp32 on CPU)'))
+        errs.append(ConfigIssue('fp16', f'fp16 mixed precision needs a CUDA GPU and this machine has '
+                                        f'none ({where}); leave fp16 empty (fp32 on CPU)'))
     if c['use_unsloth'] == 'true' and not hw.cuda:
-        errs.append(ConfigIssue('use_unsloth', f'Unsloth needs a CUDA GPU and this machine has none ({where}); use use_unsloth: auto or false'))
+        errs.append(ConfigIssue('use_unsloth', f'Unsloth needs a CUDA GPU and this machine has none '
+                                               f'({where}); use use_unsloth: auto or false'))
     return errs
 
 # %% ../nbs/00_config.ipynb #4fafd6f3
 def make_config(d:dict|None=None, hardware=None, **kwargs) -> Config:
-    "A checked `Config` from a dict of raw values and/or keyword arguments; raises `ConfigError` listing every problem."
+    "A checked `Config` from a dict of raw values and/or kwargs; raises `ConfigError` with every problem."
     d = {**(d or {}), **kwargs}
     d |= d.pop('trainer_args', None) or {}  # as `vars(cfg)` holds them
     if errs := config_errors(d, hardware): raise ConfigError(errs)
@@ -662,13 +840,15 @@ def make_config(d:dict|None=None, hardware=None, **kwargs) -> Config:
 LF_DEFAULTS = {
     'learning_rate': (5e-5, 'a LoRA adapter learns at about 2e-4; 5e-5 suits full fine-tuning'),
     'lr_scheduler_type': ('linear', 'cosine decays more gently at the end of short runs'),
-    'per_device_train_batch_size': (8, 'with accumulation 2, the same 8 examples per update in half the memory'),
+    'per_device_train_batch_size': (8, 'with accumulation 2, the same 8 examples per update in half the '
+                                       'memory'),
     'gradient_accumulation_steps': (1, 'see per_device_train_batch_size'),
     'logging_steps': (500, 'short runs show their loss curve'),
     'save_total_limit': (None, 'checkpoints are bounded on Colab-sized disks'),
     'optim': ('adamw_torch_fused', 'plain AdamW runs on every device llmft supports'),
     'bf16': (False, 'empty picks the fastest precision the hardware has (bf16 where supported)'),
-    'gradient_checkpointing': ('true', 'auto turns it on only when the memory estimate needs it (it costs ~30% speed)'),
+    'gradient_checkpointing': ('true', 'auto turns it on only when the memory estimate needs it '
+                                       '(it costs ~30% speed)'),
     'use_unsloth': ('false', 'auto uses Unsloth when it is installed and there is a CUDA GPU'),
     'temperature': (0.95, 'greedy decoding gives the same answer every time; LF samples (do_sample: true)'),
     'top_p': (0.7, 'LF samples; with greedy decoding top_p has no effect'),
@@ -677,7 +857,7 @@ LF_DEFAULTS = {
 }  # llmft keys whose default differs from LLaMA-Factory's on purpose: LF's value and why
 
 def lf_differences(cfg:Config, raw:dict|None=None) -> list[str]:
-    "The LF defaults that `cfg` does not follow, for the keys its raw config `raw` did not set (LF's names included)."
+    "The LF defaults `cfg` does not follow, for keys its raw config `raw` did not set (LF's names included)."
     given = set(raw or {}) | set(_split_keys(raw or {})[0])
     return [f'{k} {getattr(cfg, k)!r} (LF {lf!r})' for k, (lf, _) in LF_DEFAULTS.items()
             if k not in given and getattr(cfg, k) != lf]
@@ -740,13 +920,14 @@ def _yaml_issue(p:Path, e:Exception) -> ConfigIssue:
     return ConfigIssue(str(p), f'not valid YAML: {e}')
 
 def read_yaml(path) -> dict:
-    "The raw mapping in YAML file `path`, with clear errors for a missing file or a file that is not a mapping."
+    "The raw mapping in YAML file `path`; clear errors for a missing file or a file that is not a mapping."
     p = Path(path)
     if not p.is_file(): raise FileNotFoundError(f'config file not found: {p}')
     try: d = _load_yaml(p.read_text(encoding='utf-8'))
     except (UnicodeDecodeError, yaml.YAMLError) as e: raise ConfigError([_yaml_issue(p, e)]) from None
     if d is None: return {}
-    if not isinstance(d, dict): raise ConfigError([ConfigIssue(str(p), 'a config file must be a mapping of key: value lines')])
+    if not isinstance(d, dict):
+        raise ConfigError([ConfigIssue(str(p), 'a config file must be a mapping of key: value lines')])
     return d
 
 def load_config(path=None, overrides=(), hardware=None) -> Config:
@@ -760,4 +941,5 @@ def save_config(cfg:Config, path):
     return Path(path)
 
 # %% ../nbs/00_config.ipynb #a1f0c0f2
-logging.getLogger('bitsandbytes.backends.cpu.ops').setLevel(logging.ERROR)  # "Failed to load CPU gemm_4bit_forward"
+# "Failed to load CPU gemm_4bit_forward"
+logging.getLogger('bitsandbytes.backends.cpu.ops').setLevel(logging.ERROR)

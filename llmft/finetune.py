@@ -19,8 +19,9 @@ __all__ = ['DEMO_CONFIG', 'IDENTITY_QUESTIONS', 'GENERAL_QUESTION', 'finetune', 
 
 # %% ../nbs/04b_finetune.ipynb #30ef14ad
 @holds_output_dir
-def finetune(cfg:Config, callbacks=(), on_log=(), hardware=None, verbose:bool=True, guard=None) -> TrainResult:
-    "Load the model, prepare the data and train, as `cfg` says; returns the `TrainResult` (see `llmft.trainer.train`)."
+def finetune(cfg:Config, callbacks=(), on_log=(), hardware=None, verbose:bool=True,
+             guard=None) -> TrainResult:
+    "Load the model, prepare the data and train, as `cfg` says; returns the `TrainResult` (see `train`)."
     from llmft.model import make_optimizer
     from llmft.data import get_dataset
     register_stages()
@@ -30,20 +31,22 @@ def finetune(cfg:Config, callbacks=(), on_log=(), hardware=None, verbose:bool=Tr
     data = get_dataset(cfg, tok)
     if verbose: print(data.report, file=sys.stderr)
     # the loader's decisions drive the trainer; the saved config records the precision the run used
-    return train(loaded.decisions.record(cfg), model, tok, data.train, data.eval, data.collator, callbacks=callbacks,
-                 on_log=on_log, hardware=loaded.decisions, optimizer=make_optimizer(cfg, model), guard=guard)
+    return train(loaded.decisions.record(cfg), model, tok, data.train, data.eval, data.collator,
+                 callbacks=callbacks, on_log=on_log, hardware=loaded.decisions,
+                 optimizer=make_optimizer(cfg, model), guard=guard)
 
 # %% ../nbs/04b_finetune.ipynb #73b9f6a3
 def load_reward_model(cfg:Config, hardware=None):
-    "`(model, tokenizer)` for the `rm` stage: the Model Loader's reward model (a scalar score head, the config's method)."
+    "`(model, tokenizer)` for stage `rm`: the Model Loader's reward model (score head, the config's method)."
     from dataclasses import replace
     loaded = load_model(replace(cfg, stage='rm'), hardware)
     return loaded.model, loaded.tokenizer
 
 # %% ../nbs/04b_finetune.ipynb #c09bfabe
-DEMO_CONFIG = dict(dataset='identity,demo_task', finetuning_type='lora', lora_rank=16, lora_alpha=32, learning_rate=1e-3,
-                   num_train_epochs=3, per_device_train_batch_size=8, gradient_accumulation_steps=1, cutoff_len=256,
-                   lr_scheduler_type='cosine', warmup_ratio=0.05, logging_steps=5, save_steps=1000)
+DEMO_CONFIG = dict(dataset='identity,demo_task', finetuning_type='lora', lora_rank=16, lora_alpha=32,
+                   learning_rate=1e-3, num_train_epochs=3, per_device_train_batch_size=8,
+                   gradient_accumulation_steps=1, cutoff_len=256, lr_scheduler_type='cosine',
+                   warmup_ratio=0.05, logging_steps=5, save_steps=1000)
 IDENTITY_QUESTIONS = {'Who are you?': 'name', 'What is your name?': 'name', 'Who made you?': 'author',
                       'Introduce yourself briefly.': 'name', 'Which company created you?': 'author'}
 # ^ each question, and the fact a right answer holds: the model's new name, or its maker
@@ -56,14 +59,16 @@ class DemoResult:
     def __str__(self):
         lines = [str(self.comparison), '', f"{'score':28} {'base':>6} {'tuned':>6}"]
         for k, (b, t) in self.scores.items(): lines.append(f'{k:28} {b:>6.0%} {t:>6.0%}')
-        lines.append(f'\nAdapter saved in {self.result.output_dir} (trained in {self.result.metrics["train_runtime"]:.0f} s, '
-                     f'{self.result.metrics["train_tokens_per_second"]:.0f} tokens/s; whole demo {self.seconds:.0f} s).')
+        m = self.result.metrics
+        lines.append(f'\nAdapter saved in {self.result.output_dir} (trained in {m["train_runtime"]:.0f} s, '
+                     f'{m["train_tokens_per_second"]:.0f} tokens/s; whole demo {self.seconds:.0f} s).')
         lines.append(f'Chat with it: llmft chat adapter_name_or_path={self.result.output_dir}')
         return '\n'.join(lines)
     __repr__ = __str__
 
-def run_demo(output_dir:str='outputs/demo', name:str='Llamy', author:str='llmft', verbose:bool=True, **overrides) -> DemoResult:
-    "Fine-tune the bundled model on `identity` (as `name` by `author`) and `demo_task`; compare base and tuned answers."
+def run_demo(output_dir:str='outputs/demo', name:str='Llamy', author:str='llmft', verbose:bool=True,
+             **overrides) -> DemoResult:
+    "Fine-tune the bundled model on `identity` (`name` by `author`) and `demo_task`; compare base and tuned."
     from llmft.data import bundled_data_dir
     from llmft.eval import Comparison, exact_match
     from llmft.inference import generate, load_for_inference
@@ -75,7 +80,8 @@ def run_demo(output_dir:str='outputs/demo', name:str='Llamy', author:str='llmft'
     task_q = [r['instruction'] + ('\n' + r['input'] if r.get('input') else '') for r in test]
     task_a = [r['output'] for r in test]
     def answers(model, tok):
-        return (generate(model, tok, list(IDENTITY_QUESTIONS), max_new_tokens=32), generate(model, tok, task_q, max_new_tokens=8),
+        return (generate(model, tok, list(IDENTITY_QUESTIONS), max_new_tokens=32),
+                generate(model, tok, task_q, max_new_tokens=8),
                 generate(model, tok, [GENERAL_QUESTION[0]], max_new_tokens=16)[0])
     base_model, tok = load_for_inference(DEFAULT_MODEL)
     before = answers(base_model, tok); del base_model
@@ -87,9 +93,11 @@ def run_demo(output_dir:str='outputs/demo', name:str='Llamy', author:str='llmft'
     knows = lambda ans: sum(facts[w] in a for w, a in zip(IDENTITY_QUESTIONS.values(), ans)) / len(ans)
     scores = {f'identity ({name} by {author})': (knows(before[0]), knows(after[0])),
               'task (exact answer)': (exact_match(before[1], task_a), exact_match(after[1], task_a)),
-              'general (capital of France)': (float(GENERAL_QUESTION[1] in before[2]), float(GENERAL_QUESTION[1] in after[2]))}
+              'general (capital of France)': (float(GENERAL_QUESTION[1] in before[2]),
+                                              float(GENERAL_QUESTION[1] in after[2]))}
     prompts = list(IDENTITY_QUESTIONS)[:3] + task_q[:3] + [GENERAL_QUESTION[0]]
-    comp = Comparison(prompts, {'base': before[0][:3] + before[1][:3] + [before[2]], 'tuned': after[0][:3] + after[1][:3] + [after[2]]},
+    comp = Comparison(prompts, {'base': before[0][:3] + before[1][:3] + [before[2]],
+                                'tuned': after[0][:3] + after[1][:3] + [after[2]]},
                       references=['', '', ''] + task_a[:3] + [GENERAL_QUESTION[1]])
     return DemoResult(comp, scores, result, time.time() - t0)
 
@@ -106,9 +114,10 @@ def demo_config(output_dir:str='outputs/demo', name:str='Llamy', author:str='llm
     from llmft.catalog import llmft_home
     from llmft.config import make_config
     from llmft.data import fill_identity
-    key = hashlib.sha1(f'{name}\0{author}'.encode()).hexdigest()[:12]  # the same file each time: a stopped demo resumes
+    # the same file each time: a stopped demo resumes
+    key = hashlib.sha1(f'{name}\0{author}'.encode()).hexdigest()[:12]
     (d := llmft_home()/'demo').mkdir(parents=True, exist_ok=True)
     ident = fill_identity(d/f'identity-{key}.json', name, author)
-    raw = {**DEMO_CONFIG, 'overwrite_output_dir': _holds_finished_demo(Path(output_dir)), 'output_dir': output_dir,
-           **overrides}
+    raw = {**DEMO_CONFIG, 'overwrite_output_dir': _holds_finished_demo(Path(output_dir)),
+           'output_dir': output_dir, **overrides}
     return make_config({**raw, 'dataset': raw['dataset'].replace('identity', str(ident))})

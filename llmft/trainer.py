@@ -44,11 +44,12 @@ def _accepts_logits_to_keep(model) -> bool:
 
 # %% ../nbs/04_trainer.ipynb #3f15faaf
 def causal_lm_loss(model, inputs:dict, num_items=None):
-    "Next-token cross-entropy over labelled positions only, as `(loss, outputs)`; `num_items` is the token count to divide by."
+    "Next-token cross-entropy over labelled positions, as `(loss, outputs)`; divided by `num_items` tokens."
     inputs = dict(inputs)
     labels = inputs.pop('labels')
     targets = labels[:, 1:]
-    if _prompt_learning(model):  # virtual tokens shift every position: let PEFT line labels up, then re-weight its mean
+    # virtual tokens shift every position: let PEFT line labels up, then re-weight its mean
+    if _prompt_learning(model):
         out = model(**inputs, labels=labels, use_cache=False)
         n_local = (targets != -100).sum()
         return out.loss * n_local / (num_items if num_items is not None else n_local), out
@@ -72,7 +73,8 @@ def last_checkpoint(output_dir) -> Path|None:
     "The newest complete `checkpoint-N` in `output_dir` (one holding `trainer_state.json`), or None."
     d = Path(output_dir)
     if not d.is_dir(): return None
-    cks = [p for p in d.iterdir() if re.fullmatch(r'checkpoint-\d+', p.name) and (p/'trainer_state.json').is_file()]
+    cks = [p for p in d.iterdir()
+           if re.fullmatch(r'checkpoint-\d+', p.name) and (p/'trainer_state.json').is_file()]
     return max(cks, key=lambda p: int(p.name.split('-')[1]), default=None)
 
 # %% ../nbs/04_trainer.ipynb #f3a10001
@@ -137,16 +139,18 @@ class SeededLengthGroupedSampler(LengthGroupedSampler):
 
 # %% ../nbs/04_trainer.ipynb #02c8a18f
 class LlmftTrainerMixin:
-    "What every llmft trainer adds to its `transformers`/TRL base: atomic checkpoints and a seeded length-grouped sampler."
+    "What llmft's trainers add to their `transformers`/TRL base: atomic checkpoints, a seeded length sampler."
     run_config:Config|None = None  # saved into each checkpoint as llmft_config.yaml (`train` sets it)
 
     def _get_train_sampler(self, train_dataset=None):
         ds = train_dataset if train_dataset is not None else self.train_dataset
         if self.args.train_sampling_strategy != 'group_by_length' or not hasattr(ds, '__len__'):
             return super()._get_train_sampler(train_dataset)
-        lengths = ds[self.args.length_column_name] if self.args.length_column_name in getattr(ds, 'column_names', []) else None
-        return SeededLengthGroupedSampler(self.args.train_batch_size * self.args.gradient_accumulation_steps, dataset=ds,
-                                          lengths=lengths, model_input_name='input_ids', seed=self.args.data_seed or self.args.seed)
+        col = self.args.length_column_name
+        lengths = ds[col] if col in getattr(ds, 'column_names', []) else None
+        return SeededLengthGroupedSampler(self.args.train_batch_size * self.args.gradient_accumulation_steps,
+                                          dataset=ds, lengths=lengths, model_input_name='input_ids',
+                                          seed=self.args.data_seed or self.args.seed)
 
     def _save_checkpoint(self, model, trial):
         run_dir = Path(self._get_output_dir(trial=trial))
@@ -183,7 +187,7 @@ class LlmftTrainerMixin:
         super()._save_optimizer_and_scheduler(output_dir)
 
 class LlmftTrainer(LlmftTrainerMixin, Trainer):
-    "The trainer of the `pt` and `sft` stages: `transformers.Trainer` with `causal_lm_loss` and the mixin's checkpoints."
+    "The `pt`/`sft` trainer: `transformers.Trainer` with `causal_lm_loss` and the mixin's checkpoints."
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.model_accepts_loss_kwargs = True  # our loss divides by the accumulated token count itself
@@ -210,11 +214,12 @@ def _track_num_input_tokens(self:LlmftTrainerMixin, inputs):
 # %% ../nbs/04_trainer.ipynb #e7a1c021
 @patch
 def _point_best_at(self:LlmftTrainerMixin, run_dir:Path, staged:Path):
-    "Name the best checkpoint by its place in `run_dir` (not the staging folder), in the state and `staged` checkpoint."
+    "Name the best checkpoint by its place in `run_dir` (not staging), in the state and `staged` checkpoint."
     b = self.state.best_global_step
     if not b: return
     best = Path(run_dir)/f'checkpoint-{b}'
-    if b != self.state.global_step and not best.is_dir(): return  # an evaluation between saves: no checkpoint of it
+    # an evaluation between saves: no checkpoint of it
+    if b != self.state.global_step and not best.is_dir(): return
     self.state.best_model_checkpoint = str(best)
     if self.args.should_save and (staged/'trainer_state.json').is_file():
         self.state.save_to_json(str(staged/'trainer_state.json'))
@@ -228,7 +233,7 @@ class RunGuard(TrainerCallback):
         self.stop_reason, self._old = None, {}
 
     def request_stop(self, reason:str='stop requested'):
-        "Ask the run to checkpoint and stop at the end of the current step (a second request interrupts at once)."
+        "Ask the run to checkpoint and stop at the end of this step (a second request interrupts at once)."
         if self.stop_reason is not None: raise KeyboardInterrupt(f'second {reason}')
         self.stop_reason = reason
 
@@ -244,7 +249,8 @@ class RunGuard(TrainerCallback):
         if self.budget is not None and self.stop_reason is None and now - self.t0 >= self.budget * 60:
             self.stop_reason = f'time budget of {self.budget:g} minutes'
         if self.stop_reason is not None: control.should_save = control.should_training_stop = True
-        elif self.save_minutes is not None and now - self.last_save >= self.save_minutes * 60: control.should_save = True
+        elif self.save_minutes is not None and now - self.last_save >= self.save_minutes * 60:
+            control.should_save = True
         return control
 
     def on_save(self, args, state, control, **kwargs): self.last_save = time.monotonic()
@@ -259,7 +265,8 @@ class JsonlLogger(TrainerCallback):
     def __init__(self, path, hooks=()): self.path, self.hooks = Path(path), list(hooks)
     def on_log(self, args, state, control, logs=None, **kwargs):
         if not state.is_world_process_zero: return
-        rec = {'step': state.global_step, 'epoch': state.epoch, 'max_steps': state.max_steps, **(logs or {}), 'time': time.time()}
+        rec = {'step': state.global_step, 'epoch': state.epoch, 'max_steps': state.max_steps, **(logs or {}),
+               'time': time.time()}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path, 'a') as f: f.write(json.dumps(rec) + '\n')
         for h in self.hooks: h(rec)
@@ -271,7 +278,7 @@ def _clock(seconds:float) -> str:
     return f'{h}:{m:02d}:{s:02d}' if h else f'{m}:{s:02d}'
 
 class ProgressLine(TrainerCallback):
-    "One progress line per run (step/total, loss, eval loss, tokens/s, time left): in place on a terminal, a line per log elsewhere."
+    "Progress (step/total, loss, eval loss, tokens/s, time left): one line on a terminal, else one per log."
     def __init__(self, stream=None, tty:bool|None=None):
         self.stream = stream if stream is not None else sys.stderr
         self.tty = bool(getattr(self.stream, 'isatty', lambda: False)()) if tty is None else tty
@@ -307,10 +314,12 @@ class ProgressLine(TrainerCallback):
         if 'loss' in logs or 'eval_loss' in logs: self._show(state)
 
     def on_step_end(self, args, state, control, **kwargs):
-        if self.tty and state.is_world_process_zero: self._show(state)  # a terminal's line moves at every step
+        # a terminal's line moves at every step
+        if self.tty and state.is_world_process_zero: self._show(state)
 
     def on_train_end(self, args, state, control, **kwargs):
-        if self.tty and self._width and state.is_world_process_zero: self.stream.write('\n'); self.stream.flush()
+        if self.tty and self._width and state.is_world_process_zero:
+            self.stream.write('\n'); self.stream.flush()
 
 # %% ../nbs/04_trainer.ipynb #e7a1c014
 def loss_curves(history:list) -> dict:
@@ -318,15 +327,17 @@ def loss_curves(history:list) -> dict:
     return {k: [(h['step'], h[k]) for h in history if k in h and 'step' in h] for k in ('loss', 'eval_loss')}
 
 def eval_summary(trainer) -> dict:
-    "What the evaluations of a finished run found: last eval loss, best metric, its step and checkpoint, early stop."
+    "What a finished run's evaluations found: last eval loss, best metric, its step, checkpoint, early stop."
     st, a = trainer.state, trainer.args
     evals = [h for h in st.log_history if 'eval_loss' in h]
     if not evals: return {}
     out = {'eval_loss': evals[-1]['eval_loss']}
     if a.metric_for_best_model and st.best_metric is not None:
-        name = a.metric_for_best_model if a.metric_for_best_model.startswith('eval_') else f'eval_{a.metric_for_best_model}'
+        m = a.metric_for_best_model
+        name = m if m.startswith('eval_') else f'eval_{m}'
         ck = st.best_model_checkpoint
-        out |= {'metric_for_best_model': name, 'best_metric': st.best_metric, 'best_step': st.best_global_step,
+        out |= {'metric_for_best_model': name, 'best_metric': st.best_metric,
+                'best_step': st.best_global_step,
                 'best_checkpoint': Path(ck).name if ck else None,
                 'best_model_loaded': bool(a.load_best_model_at_end and ck)}
     es = next((c for c in trainer.callback_handler.callbacks if isinstance(c, EarlyStoppingCallback)), None)
@@ -336,29 +347,36 @@ def eval_summary(trainer) -> dict:
 
 # %% ../nbs/04_trainer.ipynb #02c7ed37
 def training_args(cfg:Config,                    # the run config
-                  hardware=None,                 # the run's `Decisions` (the loaded model's), or a `Hardware` to decide for
+                  hardware=None,                 # the run's `Decisions`, or a `Hardware` to decide for
                   args_cls=TrainingArguments,    # `TrainingArguments` or a TRL config class
                   **overrides,                   # arguments that win over the config's
                  ) -> TrainingArguments:
-    "The `TrainingArguments` (or TRL config `args_cls`) of run config `cfg`, as the Model Loader's `Decisions` say."
+    "The `TrainingArguments` (or TRL config `args_cls`) of run config `cfg`, as the loader's `Decisions` say."
     dec = as_decisions(cfg, hardware)
     has_eval = bool(cfg.val_size or cfg.eval_dataset)
     kw = dict(output_dir=cfg.output_dir, per_device_train_batch_size=cfg.per_device_train_batch_size,
               per_device_eval_batch_size=cfg.per_device_eval_batch_size,
               gradient_accumulation_steps=cfg.gradient_accumulation_steps, learning_rate=cfg.learning_rate,
-              num_train_epochs=cfg.num_train_epochs, max_steps=cfg.max_steps, lr_scheduler_type=cfg.lr_scheduler_type,
-              warmup_steps=cfg.warmup_ratio if cfg.warmup_ratio < 1 else 0.999999,  # a float below 1 is a ratio
+              num_train_epochs=cfg.num_train_epochs, max_steps=cfg.max_steps,
+              lr_scheduler_type=cfg.lr_scheduler_type,
+              # a float below 1 is a ratio
+              warmup_steps=cfg.warmup_ratio if cfg.warmup_ratio < 1 else 0.999999,
               weight_decay=cfg.weight_decay, max_grad_norm=cfg.max_grad_norm,
               optim=cfg.optim, logging_steps=cfg.logging_steps, logging_first_step=True,
               save_strategy='steps', save_steps=cfg.save_steps, save_total_limit=cfg.save_total_limit,
               eval_strategy='steps' if has_eval and cfg.eval_steps else 'no', eval_steps=cfg.eval_steps,
-              seed=cfg.seed, data_seed=cfg.seed, bf16=dec.mixed_precision == 'bf16', fp16=dec.mixed_precision == 'fp16',
-              use_cpu=not dec.hardware.cuda, gradient_checkpointing=dec.gradient_checkpointing and not dec.unsloth,
-              gradient_checkpointing_kwargs={'use_reentrant': False}, report_to=[] if cfg.report_to == 'none' else cfg.report_to.split(','),
-              deepspeed=cfg.deepspeed, remove_unused_columns=False, include_num_input_tokens_seen='non_padding',
-              prediction_loss_only=True, train_sampling_strategy='random' if cfg.packing else 'group_by_length', ddp_find_unused_parameters=False,
+              seed=cfg.seed, data_seed=cfg.seed, bf16=dec.mixed_precision == 'bf16',
+              fp16=dec.mixed_precision == 'fp16', use_cpu=not dec.hardware.cuda,
+              gradient_checkpointing=dec.gradient_checkpointing and not dec.unsloth,
+              gradient_checkpointing_kwargs={'use_reentrant': False},
+              report_to=[] if cfg.report_to == 'none' else cfg.report_to.split(','),
+              deepspeed=cfg.deepspeed, remove_unused_columns=False,
+              include_num_input_tokens_seen='non_padding', prediction_loss_only=True,
+              train_sampling_strategy='random' if cfg.packing else 'group_by_length',
+              ddp_find_unused_parameters=False,
               dataloader_num_workers=0)
-    args = args_cls(**(kw | cfg.trainer_args | overrides))  # passthrough fields (llmft.config) win over llmft's
+    # passthrough fields (llmft.config) win over llmft's
+    args = args_cls(**(kw | cfg.trainer_args | overrides))
     if dec.one_gpu and isinstance(args, TrainingArguments) and args.n_gpu > 1:
         args._n_gpu = 1  # no DataParallel, and no twice-the-batch on GPU 0: one process trains on one GPU
         print(f'llmft: training on {dec.processes.note}', file=sys.stderr)
@@ -376,7 +394,8 @@ class TrainResult:
     log_history:list=field(default_factory=list)
 
     def __repr__(self):
-        if not self.completed: return f'TrainResult(stopped: {self.stop_reason}; resume from {self.checkpoint})'
+        if not self.completed:
+            return f'TrainResult(stopped: {self.stop_reason}; resume from {self.checkpoint})'
         m = self.metrics
         ev = f", eval loss {m['eval_loss']:.4f}" if m.get('eval_loss') is not None else ''
         if m.get('best_metric') is not None:
@@ -547,8 +566,8 @@ def _named_checkpoint(ck:Path) -> Path:
     "The checkpoint `resume_from_checkpoint` names, if it is one and complete."
     if not (ck/'trainer_state.json').is_file():
         raise FileNotFoundError(f'resume_from_checkpoint: {ck} is not a complete checkpoint (it holds no '
-                                'trainer_state.json); name a checkpoint-N folder, or leave it empty to resume from '
-                                'the newest one in output_dir')
+                                'trainer_state.json); name a checkpoint-N folder, or leave it empty to '
+                                'resume from the newest one in output_dir')
     return ck
 
 def _newest_checkpoint(cfg:Config, out:Path) -> Path|None:
@@ -575,7 +594,8 @@ def _remove_own_outputs(out:Path):
     "Delete what earlier llmft runs wrote in `out` (outputs, checkpoints, staging), and nothing else."
     shutil.rmtree(out/PARTIAL, ignore_errors=True)
     (trash := out/PARTIAL/'old').mkdir(parents=True)
-    for n in sorted(llmft_names(out) - {LOCK, MANIFEST, PARTIAL}):  # moved out at once, so never seen half-deleted
+    # moved out at once, so never seen half-deleted
+    for n in sorted(llmft_names(out) - {LOCK, MANIFEST, PARTIAL}):
         if (out/n).exists() or (out/n).is_symlink(): _move_away(out/n, trash/n)
     shutil.rmtree(out/PARTIAL)
     _record_outputs(out, [], replace=True)
@@ -597,7 +617,8 @@ def _prepare_output_dir(cfg:Config) -> tuple[Path|None, str|None]:
             _remove_own_outputs(out)
             if mirror and Path(mirror).is_dir(): _remove_own_outputs(Path(mirror))
         shutil.rmtree(out/PARTIAL, ignore_errors=True)  # what a killed run was writing
-        if ck is not None and (ck.parent.resolve() != out.resolve() or not re.fullmatch(r'checkpoint-\d+', ck.name)):
+        if ck is not None and (ck.parent.resolve() != out.resolve() or
+                               not re.fullmatch(r'checkpoint-\d+', ck.name)):
             ck = copy_checkpoint(ck, out)  # the mirror's, or the one resume_from_checkpoint names
         elif ck is None and not _starts_fresh(cfg) and hub_checkpoint_repo(cfg) and _world_size() == 1:
             ck, origin = fetch_hub_checkpoint(cfg, out) or (None, None)
@@ -706,8 +727,9 @@ def _step(ck:Path) -> int: return int(Path(ck).name.split('-')[1])
 def copy_checkpoint(ck, dest, keep:int|None=None, best:str|None=None) -> Path:
     "Copy the complete checkpoint `ck` into `dest` (staged, so it appears whole); keep the newest `keep`."
     ck, dest = Path(ck), Path(dest)
+    # else Trainer's name for it
     name = ck.name if re.fullmatch(r'checkpoint-\d+', ck.name) else \
-        f"checkpoint-{json.loads((ck/'trainer_state.json').read_text())['global_step']}"  # Trainer's name for it
+        f"checkpoint-{json.loads((ck/'trainer_state.json').read_text())['global_step']}"
     stage = dest/PARTIAL/name
     shutil.rmtree(stage, ignore_errors=True); stage.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -836,31 +858,34 @@ def _after_outputs(trainer, cfg:Config, out:Path):
               f'{out}: `hf upload {trainer.hub_model_id} {out}` pushes them', file=sys.stderr)
 
 # %% ../nbs/04_trainer.ipynb #9c4b6bed
-def _lm_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collator, callbacks, hardware, optimizers=(None, None)):
-    return LlmftTrainer(model=model, args=training_args(cfg, hardware), train_dataset=train_dataset, eval_dataset=eval_dataset,
-                        data_collator=data_collator, processing_class=tokenizer, callbacks=callbacks, optimizers=optimizers)
+def _lm_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collator, callbacks, hardware,
+                optimizers=(None, None)):
+    return LlmftTrainer(model=model, args=training_args(cfg, hardware), train_dataset=train_dataset,
+                        eval_dataset=eval_dataset, data_collator=data_collator, processing_class=tokenizer,
+                        callbacks=callbacks, optimizers=optimizers)
 
 STAGES = {'pt': _lm_trainer, 'sft': _lm_trainer}
 
 def register_stage(stage:str, build):
-    "Make `train` build the trainer of `stage` with `build` (`llmft.stages.register_stages` adds rm, dpo and kto)."
+    "Make `train` build the trainer of `stage` with `build` (`register_stages` adds rm, dpo and kto)."
     STAGES[stage] = build
 
 def stage_trainer(stage:str):
     "The function that builds the trainer of `stage`."
     if stage not in STAGES:
-        raise ValueError(f"no trainer is registered for stage '{stage}'; llmft.stages.register_stages() registers rm, dpo and kto "
-                         "(llmft.finetune.finetune does)")
+        raise ValueError(f"no trainer is registered for stage '{stage}'; llmft.stages.register_stages() "
+                         "registers rm, dpo and kto (llmft.finetune.finetune does)")
     return STAGES[stage]
 
 # %% ../nbs/04_trainer.ipynb #bddd1192
 @holds_output_dir
 def train(cfg:Config, model, tokenizer, train_dataset, eval_dataset=None, data_collator=None, callbacks=(),
           on_log=(), hardware=None, optimizer=None, guard:RunGuard|None=None) -> TrainResult:
-    "Train `model` on `train_dataset` as `cfg` says (with `optimizer` if given); resume from the last checkpoint; write the output folder."
+    "Train `model` on `train_dataset` as `cfg` says; resume the last checkpoint; write the output folder."
     ck, origin = _prepare_output_dir(cfg)
     out = Path(cfg.output_dir); out.mkdir(parents=True, exist_ok=True)
-    guard = guard or RunGuard(cfg.save_minutes, cfg.time_budget_minutes)  # a dashboard passes its own, to stop it
+    # a dashboard passes its own, to stop it
+    guard = guard or RunGuard(cfg.save_minutes, cfg.time_budget_minutes)
     mirror = [CheckpointMirror(cfg.save_mirror_dir)] if cfg.save_mirror_dir else []
     stopper = ([EarlyStoppingCallback(cfg.early_stopping_patience, cfg.early_stopping_threshold)]
                if cfg.early_stopping_patience else [])
@@ -869,7 +894,8 @@ def train(cfg:Config, model, tokenizer, train_dataset, eval_dataset=None, data_c
         trainer = stage_trainer(cfg.stage)(cfg, model, tokenizer, train_dataset, eval_dataset, data_collator,
                                            cbs, hardware, optimizers=(optimizer, None))
     trainer.run_config = cfg  # saved into each checkpoint
-    if any(isinstance(c, ProgressLine) for c in callbacks):  # it replaces transformers' bars and printed dicts
+    # a ProgressLine replaces transformers' bars and printed dicts
+    if any(isinstance(c, ProgressLine) for c in callbacks):
         for c in (ProgressCallback, PrinterCallback): trainer.remove_callback(c)
     if ck is not None and trainer.is_world_process_zero():
         print(f'Resuming from {ck}' + (f' (copied from {origin})' if origin != str(ck) else ''),
@@ -881,12 +907,15 @@ def train(cfg:Config, model, tokenizer, train_dataset, eval_dataset=None, data_c
     if guard.stop_reason is not None:
         ck = last_checkpoint(out)
         if trainer.is_world_process_zero():
-            print(f'Stopped ({guard.stop_reason}) at step {trainer.state.global_step}; checkpoint saved in {ck}. '
+            print(f'Stopped ({guard.stop_reason}) at step {trainer.state.global_step}; '
+                  f'checkpoint saved in {ck}. '
                   'Run the same command again to resume.', file=sys.stderr)
         return TrainResult(out, False, {}, ck, guard.stop_reason, history)
-    seen = trainer.state.num_input_tokens_seen or getattr(trainer, '_total_train_tokens', 0)  # TRL counts its own
+    # TRL counts its own
+    seen = trainer.state.num_input_tokens_seen or getattr(trainer, '_total_train_tokens', 0)
     tokens = seen - getattr(trainer, '_initial_num_input_tokens_seen', 0)
-    metrics = {'train_loss': res.training_loss, 'final_loss': next((h['loss'] for h in reversed(history) if 'loss' in h), None),
+    final = next((h['loss'] for h in reversed(history) if 'loss' in h), None)
+    metrics = {'train_loss': res.training_loss, 'final_loss': final,
                'train_runtime': runtime, 'train_steps': trainer.state.global_step,
                'train_tokens': int(seen), 'train_tokens_per_second': tokens / runtime,
                'peak_memory_mb': _peak_memory_mb(), 'resumed_from': origin, **eval_summary(trainer)}
@@ -897,8 +926,10 @@ def train(cfg:Config, model, tokenizer, train_dataset, eval_dataset=None, data_c
 
 # %% ../nbs/04_trainer.ipynb #af43ba3e
 def example_config(name:str) -> Path:
-    "Path of a distributed-training example shipped with llmft: ds_z2_config.json, ds_z3_config.json (DeepSpeed) or fsdp.yaml (accelerate)."
+    "Path of a shipped distributed-training example: ds_z2_config.json, ds_z3_config.json or fsdp.yaml."
     from importlib.resources import files
     p = Path(str(files('llmft')/'assets'/('accelerate' if name.endswith('.yaml') else 'deepspeed')/name))
-    if not p.is_file(): raise FileNotFoundError(f'no example config {name}; shipped: ds_z2_config.json, ds_z3_config.json, fsdp.yaml')
+    if not p.is_file():
+        raise FileNotFoundError(f'no example config {name}; shipped: ds_z2_config.json, ds_z3_config.json, '
+                                'fsdp.yaml')
     return p

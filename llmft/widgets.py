@@ -9,7 +9,9 @@ from dataclasses import fields
 from pathlib import Path
 import ipywidgets as W
 import yaml
-from .config import Config, ConfigError, ConfigIssue, config_errors, config_keys, coerce, make_config, read_yaml, _key_type
+from fastcore.basics import patch
+from .config import (Config, ConfigError, ConfigIssue, config_errors, config_keys, coerce, make_config,
+                          read_yaml, _key_type)
 from .catalog import KNOWN_MODELS
 from .hardware import detect_hardware
 
@@ -29,8 +31,10 @@ def _field_widget(f):
         opts = ([''] if optional else []) + [str(c) for c in md['choices']]
         return W.Dropdown(options=opts, value='' if d is None else str(d), **common)
     if typ is bool and not optional: return W.Checkbox(value=bool(d), indent=False, **common)
-    if typ is bool: return W.Dropdown(options=['', 'true', 'false'], value='' if d is None else str(d).lower(), **common)
-    if f.name == 'model_name_or_path': return W.Combobox(options=list(KNOWN_MODELS), value=str(d), ensure_option=False, **common)
+    if typ is bool:
+        return W.Dropdown(options=['', 'true', 'false'], value='' if d is None else str(d).lower(), **common)
+    if f.name == 'model_name_or_path':
+        return W.Combobox(options=list(KNOWN_MODELS), value=str(d), ensure_option=False, **common)
     return W.Text(value='' if d is None else str(d), placeholder='(empty)' if optional else '', **common)
 
 def _raw(w):
@@ -43,20 +47,23 @@ def field_visible(key:str, values:dict) -> bool:
     "Whether config field `key` matters given the other `values` (raw or coerced)."
     ft, stage = values.get('finetuning_type', 'lora'), values.get('stage', 'sft')
     on = lambda k: str(values.get(k)).lower() in ('true', '1')
-    if key.startswith(('lora_', 'pissa_', 'loraplus_')) or key in ('use_dora', 'use_rslora', 'loftq_init', 'additional_target'):
+    if (key.startswith(('lora_', 'pissa_', 'loraplus_')) or
+        key in ('use_dora', 'use_rslora', 'loftq_init', 'additional_target')):
         return ft == 'lora' and (not key.startswith('pissa_iter') or on('pissa_init'))
     if key.startswith('freeze_'): return ft == 'freeze'
     if key == 'num_virtual_tokens': return ft in ('prefix_tuning', 'prompt_tuning', 'p_tuning')
     if key.startswith('galore_'): return on('use_galore')
     if key.startswith('badam_'): return on('use_badam')
-    if key in ('quantization_type', 'double_quantization'): return values.get('quantization_bit') not in (None, '')
+    if key in ('quantization_type', 'double_quantization'):
+        return values.get('quantization_bit') not in (None, '')
     if key.startswith('pref_'): return stage in ('dpo', 'kto')
     if key == 'interleave_probs': return values.get('mix_strategy', 'concat') != 'concat'
     if key == 'buffer_size': return on('streaming')
     return True
 
 # %% ../nbs/07_widgets.ipynb #885fa57a
-_GROUPS = {'model': 'Model', 'method': 'Method', 'data': 'Data', 'train': 'Training', 'export': 'Export and serving'}
+_GROUPS = {'model': 'Model', 'method': 'Method', 'data': 'Data', 'train': 'Training',
+           'export': 'Export and serving'}
 
 class ConfigForm:
     "An ipywidgets form for a run config; `widget` shows it, `set`/`to_config`/`errors` drive it from Python."
@@ -74,14 +81,15 @@ class ConfigForm:
         self.train_button.on_click(lambda _: self._try(self.train))
         self.dashboard_box, self.dashboard = W.VBox(), None
         self.path = W.Text(value='llmft.yaml', description='file', layout=W.Layout(width='360px'))
-        save, load = W.Button(description='Save YAML', icon='save'), W.Button(description='Load YAML', icon='folder-open')
+        save = W.Button(description='Save YAML', icon='save')
+        load = W.Button(description='Load YAML', icon='folder-open')
         save.on_click(lambda _: self._try(lambda: self.save(self.path.value)))
         load.on_click(lambda _: self._try(lambda: self.load(self.path.value)))
         groups = [W.VBox([self.rows[k] for k in config_keys(g)]) for g in _GROUPS]
         self.tabs = W.Tab(children=groups, titles=list(_GROUPS.values()))
         self.widget = W.VBox([self.hw_box, self.tabs, self.status, self.memory_box,
-                              W.HBox([self.path, save, load, preview, self.train_button]), self.data_box, self.dashboard_box,
-                              W.HTML('<b>YAML</b>'), self.yaml_box])
+                              W.HBox([self.path, save, load, preview, self.train_button]),
+                              self.data_box, self.dashboard_box, W.HTML('<b>YAML</b>'), self.yaml_box])
         for w in self.inputs.values(): w.observe(lambda _: self.refresh(), names='value')
         if config is not None: self.set(**(vars(config) if isinstance(config, Config) else config))
         self.refresh()
@@ -91,17 +99,23 @@ class ConfigForm:
         display(self.widget)
 
 # %% ../nbs/07_widgets.ipynb #eabce206
-def _values(self:ConfigForm) -> dict:
-    extra = getattr(self, 'extra', {})  # TrainingArguments fields and LF keys a loaded YAML set (no field here)
+@patch(as_prop=True)
+def values(self:ConfigForm) -> dict:
+    "The raw value of every non-empty field."
+    # TrainingArguments fields and LF keys a loaded YAML set (no field here)
+    extra = getattr(self, 'extra', {})
     return {**extra, **{k: _raw(w) for k, w in self.inputs.items() if _raw(w) is not None}}
-ConfigForm.values = property(_values, doc='The raw value of every non-empty field.')
 
-def _errors(self:ConfigForm) -> list:
+@patch(as_prop=True)
+def errors(self:ConfigForm) -> list:
+    "Every problem in the form, each a `ConfigIssue` naming its key (empty when valid)."
     return config_errors(self.values, self.hardware)
-ConfigForm.errors = property(_errors, doc='Every problem in the form, each a `ConfigIssue` naming its key (empty when valid).')
 
 # %% ../nbs/07_widgets.ipynb #e09a5d20
-def _set(self:ConfigForm, **values) -> ConfigForm:
+@patch
+def set(self:ConfigForm,
+        **values, # field values by key, as a YAML file or the CLI would give them
+       ) -> ConfigForm:
     "Set fields from `values`; unknown keys raise `ConfigError` with a suggestion."
     unknown = [e for e in config_errors({k: None for k in values}) if e.message.startswith('unknown key')]
     if unknown: raise ConfigError(unknown)
@@ -113,17 +127,20 @@ def _set(self:ConfigForm, **values) -> ConfigForm:
             except ValueError: pass  # leave it; the check reports the problem
         elif isinstance(w, W.Dropdown):
             s = '' if v is None else str(v).lower() if isinstance(v, bool) else str(v)
-            if s not in w.options: w.options = [*w.options, s]  # keep the bad value visible, flagged by the check
+            # keep the bad value visible, flagged by the check
+            if s not in w.options: w.options = [*w.options, s]
             w.value = s
         else: w.value = '' if v is None else ','.join(v) if isinstance(v, (list, tuple)) else str(v)
     return self
 
-def _to_config(self:ConfigForm) -> Config:
+@patch
+def to_config(self:ConfigForm) -> Config:
     "The checked `Config` the form describes; raises `ConfigError` listing every problem."
     return make_config(self.values, hardware=self.hardware)
 
-def _to_yaml(self:ConfigForm) -> str:
-    "The form as YAML: only the keys that differ from the defaults (values that do not parse are shown as typed)."
+@patch
+def to_yaml(self:ConfigForm) -> str:
+    "The form as YAML: only keys that differ from the defaults (values that do not parse shown as typed)."
     keys, out = config_keys(), {}
     for k, v in self.values.items():
         if k not in keys: out[k] = v; continue
@@ -132,43 +149,52 @@ def _to_yaml(self:ConfigForm) -> str:
         if v != keys[k].default: out[k] = v
     return yaml.safe_dump(out, sort_keys=False)
 
-ConfigForm.set, ConfigForm.to_config, ConfigForm.to_yaml = _set, _to_config, _to_yaml
-
 # %% ../nbs/07_widgets.ipynb #fb99838f
-def _refresh(self:ConfigForm):
+_RED = "<span style='color:#c0392b'>{}</span>"
+
+@patch
+def refresh(self:ConfigForm):
+    "Show the fields the values need, each error under its field; redraw status, hardware, memory and YAML."
     vals, errs = self.values, self.errors
     by_key = {}
     for e in errs: by_key.setdefault(e.key, []).append(e.message)
     for k, row in self.rows.items():
         row.layout.display = None if field_visible(k, vals) or k in by_key else 'none'
         msg = by_key.get(k)
-        self.messages[k].value = f"<span style='color:#c0392b'>{html.escape('; '.join(msg))}</span>" if msg else ''
+        self.messages[k].value = _RED.format(html.escape('; '.join(msg))) if msg else ''
     n = len(errs)
     self.status.value = ("<span style='color:#1e8449'>✓ valid config</span>" if not n else
                          f"<span style='color:#c0392b'>{n} problem{'s' * (n != 1)}: " +
                          html.escape('; '.join(str(e) for e in errs)) + '</span>')
-    self.hw_box.value = f'<b>Hardware</b>: {html.escape(str(self.hardware))}' if self.hardware is not None else ''
+    hw = self.hardware
+    self.hw_box.value = f'<b>Hardware</b>: {html.escape(str(hw))}' if hw is not None else ''
     self.yaml_box.value = f'<pre>{html.escape(self.to_yaml())}</pre>'
-    self.memory_box.value = '' if n else f'<b>Memory</b>: {html.escape(self.memory_estimate() or "(not available)")}'
+    mem = '' if n else html.escape(self.memory_estimate() or "(not available)")
+    self.memory_box.value = f'<b>Memory</b>: {mem}' if mem else ''
 
+@patch
 def _try(self:ConfigForm, f):
     try: f()
-    except (OSError, ConfigError) as e: self.status.value = f"<span style='color:#c0392b'>{html.escape(str(e))}</span>"
+    except (OSError, ConfigError) as e: self.status.value = _RED.format(html.escape(str(e)))
 
-def _memory_estimate(self:ConfigForm) -> str|None:
-    "One line: the estimated peak memory of the form's run (from the model's config, read once per model), or None."
+@patch
+def memory_estimate(self:ConfigForm) -> str|None:
+    "One line: the estimated peak memory of the form's run (model config read once per model), or None."
     from llmft.memory import estimate_memory
     from llmft.model import load_model_config
     try:
         cfg = self.to_config()
-        if cfg.model_name_or_path not in self._model_configs: self._model_configs[cfg.model_name_or_path] = load_model_config(cfg)
-        est = estimate_memory(cfg, self._model_configs[cfg.model_name_or_path], hardware=self.hardware)
-        where = 'on this GPU' if getattr(self.hardware, 'cuda', False) else 'on a GPU (fp32 on this CPU needs more)'
+        name = cfg.model_name_or_path
+        if name not in self._model_configs: self._model_configs[name] = load_model_config(cfg)
+        est = estimate_memory(cfg, self._model_configs[name], hardware=self.hardware)
+        where = ('on this GPU' if getattr(self.hardware, 'cuda', False) else
+                 'on a GPU (fp32 on this CPU needs more)')
         return f'about {est.total_gb:.1f} GB {where}: {est}'
     except Exception: return None  # a model that cannot be read here (offline hub id) has no estimate
 
-def _preview_data(self:ConfigForm) -> str:
-    "Prepare the form's datasets with the tokenizer training uses and show the data report (counts, one masked example)."
+@patch
+def preview_data(self:ConfigForm) -> str:
+    "Prepare the datasets with training's tokenizer; show the data report (counts, one masked example)."
     import datasets
     from llmft.data import get_dataset
     from llmft.model import load_tokenizer
@@ -179,27 +205,29 @@ def _preview_data(self:ConfigForm) -> str:
     self.data_box.value = f'<pre>{html.escape(str(rep))}</pre>'
     return str(rep)
 
-ConfigForm.refresh, ConfigForm._try, ConfigForm.memory_estimate, ConfigForm.preview_data = _refresh, _try, _memory_estimate, _preview_data
-
 # %% ../nbs/07_widgets.ipynb #c7b875d0
-def _save(self:ConfigForm, path) -> Path:
+@patch
+def save(self:ConfigForm,
+         path, # the YAML file to write
+        ) -> Path:
     "Write the form's YAML to `path` (only a valid config is saved)."
     self.to_config()
     Path(path).write_text(self.to_yaml(), encoding='utf-8')
     return Path(path)
 
-def _load(self:ConfigForm, path) -> ConfigForm:
+@patch
+def load(self:ConfigForm,
+         path, # the YAML file to read
+        ) -> ConfigForm:
     "Reset the form to the defaults, then fill it from YAML file `path`."
     d = read_yaml(path)
     defaults, self.extra = {k: f.default for k, f in config_keys().items()}, {}
     self.set(**{**defaults, **d})
     return self
 
-ConfigForm.save, ConfigForm.load = _save, _load
-
 # %% ../nbs/07_widgets.ipynb #2550a06f
 def loss_svg(points, eval_points=(), width:int=480, height:int=160) -> str:
-    "An SVG line chart of `(step, loss)` points, and of the `(step, eval loss)` `eval_points` beside them when there are any."
+    "An SVG line chart of `(step, loss)` points, with the `(step, eval loss)` `eval_points` if any."
     pts, ev = list(points), list(eval_points)
     if len(pts) < 2 and not ev: return f'<svg width="{width}" height="{height}"></svg>'
     xs, ys = [p[0] for p in pts + ev], [p[1] for p in pts + ev]
@@ -210,24 +238,30 @@ def loss_svg(points, eval_points=(), width:int=480, height:int=160) -> str:
     svg = f'<svg width="{width}" height="{height}" style="font:10px sans-serif">'
     if len(pts) >= 2: svg += f'<polyline fill="none" stroke="#2471a3" stroke-width="2" points="{line(pts)}"/>'
     if ev:
-        svg += (f'<polyline fill="none" stroke="#d35400" stroke-width="2" stroke-dasharray="4 3" points="{line(ev)}"/>'
-                + ''.join(f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="2.5" fill="#d35400"/>' for x, y in ev)
+        svg += (f'<polyline fill="none" stroke="#d35400" stroke-width="2" stroke-dasharray="4 3" '
+                f'points="{line(ev)}"/>'
+                + ''.join(f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="2.5" fill="#d35400"/>'
+                          for x, y in ev)
                 + f'<text x="{width-150}" y="14" fill="#2471a3">training loss</text>'
                   f'<text x="{width-75}" y="14" fill="#d35400">eval loss</text>')
     return (svg + f'<text x="2" y="14">{y1:.3g}</text><text x="2" y="{height-20}">{y0:.3g}</text>'
-            f'<text x="30" y="{height-4}">step {x0}</text><text x="{width-70}" y="{height-4}">step {x1}</text></svg>')
+            f'<text x="30" y="{height-4}">step {x0}</text>'
+            f'<text x="{width-70}" y="{height-4}">step {x1}</text></svg>')
 
 
 # %% ../nbs/07_widgets.ipynb #7ba5c027
 class TrainDashboard:
-    "Train a config with a live view (progress, time left, loss chart) and a stop button that checkpoints first."
+    "Train a config with a live view (progress, time left, loss chart); its stop button checkpoints first."
     def __init__(self, cfg:Config):
         from llmft.trainer import RunGuard
-        self.cfg, self.points, self.eval_points, self.result, self.thread, self.error = cfg, [], [], None, None, None
+        self.cfg, self.points, self.eval_points = cfg, [], []
+        self.result, self.thread, self.error = None, None, None
         self.guard = RunGuard(cfg.save_minutes, cfg.time_budget_minutes)
-        self.progress = W.IntProgress(value=0, min=0, max=1, description='steps', layout=W.Layout(width='480px'))
+        self.progress = W.IntProgress(value=0, min=0, max=1, description='steps',
+                                      layout=W.Layout(width='480px'))
         self.status, self.chart = W.HTML('ready'), W.HTML(loss_svg([]))
-        self.stop_button = W.Button(description='Stop (checkpoint first)', icon='stop', button_style='warning')
+        self.stop_button = W.Button(description='Stop (checkpoint first)', icon='stop',
+                                    button_style='warning')
         self.stop_button.on_click(lambda _: self.stop())
         self.widget = W.VBox([W.HBox([self.progress, self.stop_button]), self.status, self.chart])
 
@@ -247,7 +281,8 @@ class TrainDashboard:
         eta = (time.time() - self._t0) / done * (total - step) if done > 0 else None
         last = (f", loss {self.points[-1][1]:.4f}" if self.points else '') + (
                 f", eval loss {self.eval_points[-1][1]:.4f}" if self.eval_points else '')
-        self.status.value = f'step {step}/{total}{last}' + (f', about {eta:.0f} s left' if eta is not None else '')
+        left = f', about {eta:.0f} s left' if eta is not None else ''
+        self.status.value = f'step {step}/{total}{last}' + left
         self.chart.value = loss_svg(self.points, self.eval_points)
 
     def _run(self):
@@ -255,9 +290,10 @@ class TrainDashboard:
         try:
             self.result = finetune(self.cfg, on_log=[self.on_log], guard=self.guard, verbose=False)
             self.status.value = ('done: ' + html.escape(repr(self.result)) if self.result.completed else
-                                 f'stopped ({self.result.stop_reason}); checkpoint in {self.result.checkpoint}. Run again to resume.')
+                                 f'stopped ({self.result.stop_reason}); checkpoint in '
+                                 f'{self.result.checkpoint}. Run again to resume.')
         except Exception as e:
-            self.error = e; self.status.value = f"<span style='color:#c0392b'>{html.escape(type(e).__name__ + ': ' + str(e))}</span>"
+            self.error = e; self.status.value = _RED.format(html.escape(type(e).__name__ + ': ' + str(e)))
 
     def run(self, background:bool=True):
         "Start training (in a background thread unless `background=False`); returns self."
@@ -279,23 +315,28 @@ class TrainDashboard:
         return self.result
 
 # %% ../nbs/07_widgets.ipynb #ff104946
-def _form_train(self:ConfigForm, background:bool=True) -> TrainDashboard:
+@patch
+def train(self:ConfigForm,
+          background:bool=True, # train in a thread and return at once (False: return when training ends)
+         ) -> TrainDashboard:
     "Train the form's config with a `TrainDashboard` shown under the form; returns the dashboard."
     self.dashboard = TrainDashboard(self.to_config())
     self.dashboard_box.children = [self.dashboard.widget]
     return self.dashboard.run(background=background)
-ConfigForm.train = _form_train
 
 # %% ../nbs/07_widgets.ipynb #4db4299f
 class ChatBox:
     "A prompt box that shows the base model's and the tuned model's answers side by side."
     def __init__(self, model, tokenizer, max_new_tokens:int=128):
         self.model, self.tokenizer, self.max_new_tokens = model, tokenizer, max_new_tokens
-        self.prompt = W.Textarea(placeholder='Ask both models something', layout=W.Layout(width='640px', height='60px'))
+        self.prompt = W.Textarea(placeholder='Ask both models something',
+                                 layout=W.Layout(width='640px', height='60px'))
         self.send = W.Button(description='Ask both', icon='paper-plane', button_style='primary')
         self.base_out, self.tuned_out = W.HTML(), W.HTML()
-        col = lambda title, out: W.VBox([W.HTML(f'<b>{title}</b>'), out], layout=W.Layout(width='320px', border='1px solid #ddd', padding='4px'))
-        self.widget = W.VBox([W.HBox([self.prompt, self.send]), W.HBox([col('base', self.base_out), col('tuned', self.tuned_out)])])
+        box = W.Layout(width='320px', border='1px solid #ddd', padding='4px')
+        col = lambda title, out: W.VBox([W.HTML(f'<b>{title}</b>'), out], layout=box)
+        self.widget = W.VBox([W.HBox([self.prompt, self.send]),
+                              W.HBox([col('base', self.base_out), col('tuned', self.tuned_out)])])
         self.send.on_click(lambda _: self.ask())
 
     def _ipython_display_(self):
@@ -307,7 +348,9 @@ class ChatBox:
         from llmft.inference import generate
         p = prompt if prompt is not None else self.prompt.value
         if not p.strip(): return '', ''
-        with self.model.disable_adapter(): base = generate(self.model, self.tokenizer, [p], max_new_tokens=self.max_new_tokens)[0]
+        with self.model.disable_adapter():
+            base = generate(self.model, self.tokenizer, [p], max_new_tokens=self.max_new_tokens)[0]
         tuned = generate(self.model, self.tokenizer, [p], max_new_tokens=self.max_new_tokens)[0]
-        self.base_out.value, self.tuned_out.value = (f'<pre style="white-space:pre-wrap">{html.escape(a)}</pre>' for a in (base, tuned))
+        pre = '<pre style="white-space:pre-wrap">{}</pre>'
+        self.base_out.value, self.tuned_out.value = (pre.format(html.escape(a)) for a in (base, tuned))
         return base, tuned
