@@ -7,8 +7,8 @@ from __future__ import annotations
 import argparse, importlib.util, os, pickle, re, sys, time
 from dataclasses import asdict, replace
 from pathlib import Path
-from .config import (ConfigError, ConfigIssue, LF_DEFAULTS, config_keys, config_errors, lf_differences, make_config,
-                          parse_overrides, read_yaml)
+from .config import (ConfigError, ConfigIssue, LF_DEFAULTS, config_keys, config_errors, lf_differences,
+                          make_config, parse_overrides, read_yaml)
 from .catalog import KNOWN_MODELS, DEFAULT_MODEL, llmft_home, resolve_model
 from .hardware import detect_hardware, persona, persona_key
 
@@ -18,7 +18,7 @@ __all__ = ['CHAT_HELP', 'config_from_args', 'cmd_models', 'cmd_check', 'cmd_doct
 
 # %% ../nbs/08_cli.ipynb #399e9553
 def config_from_args(args, hardware=None):
-    "The checked `Config` of a command: `args.config` (YAML, optional) plus `args.overrides`; also checks the model reference."
+    "The checked `Config` of a command: `args.config` (YAML, optional) + `args.overrides`, model included."
     errs, raw = [], {}
     try: raw = {**(read_yaml(args.config) if args.config else {}), **parse_overrides(args.overrides)}
     except ConfigError as e: errs += e.errors
@@ -40,7 +40,8 @@ def cmd_models(args) -> int:
     home = llmft_home()/'models'
     print(f"{'name':24} {'size':>5}  {'template':8}  {'hub id':38} notes")
     for m in KNOWN_MODELS.values():
-        notes = ['bundled, offline' if m.bundled else ''] + (['cached'] if (home/m.name/'config.json').exists() else [])
+        cached = ['cached'] if (home/m.name/'config.json').exists() else []
+        notes = ['bundled, offline' if m.bundled else ''] + cached
         print(f"{m.name:24} {m.params:>5}  {m.template:8}  {m.hub_id:38} {', '.join(o for o in notes if o)}")
     print(f'\nAny local model folder, .gguf file or hub id also works as model_name_or_path. Cache: {home}')
     return 0
@@ -49,19 +50,21 @@ def cmd_models(args) -> int:
 def _summary(cfg, hw, dec=None) -> list[str]:
     ref = resolve_model(cfg.model_name_or_path)
     prec = dec.precision if dec is not None else 'not decided (see the problems above)'
-    method = cfg.finetuning_type + (f' r{cfg.lora_rank} alpha {cfg.lora_alpha or 2*cfg.lora_rank} on {cfg.lora_target}'
-                                    if cfg.finetuning_type == 'lora' else '')
+    lora = f' r{cfg.lora_rank} alpha {cfg.lora_alpha or 2*cfg.lora_rank} on {cfg.lora_target}'
+    method = cfg.finetuning_type + (lora if cfg.finetuning_type == 'lora' else '')
     if cfg.quantization_bit: method = f'q{method} ({cfg.quantization_bit}-bit base)'
     length = f'{cfg.max_steps} steps' if cfg.max_steps > 0 else f'{cfg.num_train_epochs:g} epochs'
     return [f'model:     {cfg.model_name_or_path} ({ref.kind}: {ref.source})',
             f'hardware:  {hw}',
             f'run:       stage {cfg.stage}, {method}, precision {prec}',
-            f'training:  lr {cfg.learning_rate:g}, batch {cfg.per_device_train_batch_size} x {cfg.gradient_accumulation_steps} accumulation, {length}, seed {cfg.seed}',
-            f'data:      {cfg.dataset or "(no dataset set)"} from {cfg.dataset_dir}, cutoff_len {cfg.cutoff_len}',
+            f'training:  lr {cfg.learning_rate:g}, batch {cfg.per_device_train_batch_size} x '
+            f'{cfg.gradient_accumulation_steps} accumulation, {length}, seed {cfg.seed}',
+            f'data:      {cfg.dataset or "(no dataset set)"} from {cfg.dataset_dir}, '
+            f'cutoff_len {cfg.cutoff_len}',
             f'output:    {cfg.output_dir}']
 
 def _check_hardware(gpu):
-    "The hardware `llmft check` plans for: GPU persona `gpu` (or 'cpu'), else this machine; and the GPU the memory plan lists."
+    "What `llmft check` plans for: GPU persona `gpu` (or 'cpu'), else this machine; and the plan's GPU."
     if gpu is None: return detect_hardware(), None
     try: return detect_hardware(), float(gpu)  # a size in GB: the memory plan only
     except ValueError: pass
@@ -69,7 +72,7 @@ def _check_hardware(gpu):
     return persona(gpu, unsloth=importlib.util.find_spec('unsloth') is not None), persona_key(gpu)
 
 def cmd_check(args) -> int:
-    "Validate a config (and its model reference) against this machine or `--gpu NAME`; show what the run will do; exit 1 listing every problem."
+    "Check a config and its model for this machine or `--gpu NAME`: what the run will do, or every problem."
     from llmft.memory import memory_report
     from llmft.model import decide, load_model_config
     if args.keys:
@@ -99,16 +102,19 @@ def cmd_check(args) -> int:
     for line in _summary(cfg, hw, dec): print('  ' + line)
     if cfg.trainer_args: print('  trainer:   ' + ', '.join(f'{k}={v!r}' for k, v in cfg.trainer_args.items()))
     raw = {**(read_yaml(args.config) if args.config else {}), **parse_overrides(args.overrides)}
-    if (diff := lf_differences(cfg, raw)): print('  vs LF:     ' + ', '.join(diff) + ' (llmft defaults; see `llmft check --keys`)')
+    if (diff := lf_differences(cfg, raw)):
+        print('  vs LF:     ' + ', '.join(diff) + ' (llmft defaults; see `llmft check --keys`)')
     if mc is not None: print(memory_report(cfg, hw, gpu=gpu, model_config=mc))
     print(f"What the loader and trainer decide on {'this machine' if args.gpu is None else args.gpu}:")
     for line in str(dec).splitlines(): print('  ' + line)
-    if dec.unsloth: print("  (the memory plan counts transformers + PEFT; Unsloth's offloaded checkpointing and fused loss need less)")
+    if dec.unsloth:
+        print("  (the memory plan counts transformers + PEFT; Unsloth's offloaded checkpointing and "
+              'fused loss need less)')
     if cfg.dataset: return _check_data(cfg)
     return 0
 
 def _check_data(cfg) -> int:
-    "Load and prepare the data of `cfg` with the tokenizer training uses, and print the data report; 1 on bad data."
+    "Prepare `cfg`'s data with the tokenizer training uses and print the data report; 1 on bad data."
     import datasets
     from llmft.data import DataError, data_report
     from llmft.model import load_tokenizer
@@ -128,15 +134,17 @@ def cmd_doctor(args) -> int:
 
 # %% ../nbs/08_cli.ipynb #1dbcf138
 def cmd_demo(args) -> int:
-    "Fine-tune the bundled model on the bundled demo data, then show base and tuned answers side by side with scores."
+    "Fine-tune the bundled model on the bundled demo data; show base and tuned answers side by side, scored."
     from llmft.finetune import run_demo
-    print(f'Fine-tuning {DEFAULT_MODEL} with LoRA on the bundled identity and demo_task data (a few minutes on a CPU)...', flush=True)
+    print(f'Fine-tuning {DEFAULT_MODEL} with LoRA on the bundled identity and demo_task data '
+          '(a few minutes on a CPU)...', flush=True)
     try: print(run_demo(args.output_dir))
-    except KeyboardInterrupt as e: print(f'llmft demo: stopped ({e}); run it again to resume', file=sys.stderr); return 130
+    except KeyboardInterrupt as e:
+        print(f'llmft demo: stopped ({e}); run it again to resume', file=sys.stderr); return 130
     return 0
 
 def cmd_train(args) -> int:
-    "Fine-tune as the config says (`llmft.finetune.finetune`): resumes from the last checkpoint; Ctrl-C saves one first."
+    "Fine-tune as the config says (`finetune`): resumes from the last checkpoint; Ctrl-C saves one first."
     if (cfg := _checked('train', args)) is None: return 1
     from llmft.model import import_unsloth
     import_unsloth(cfg)  # before transformers, PEFT and TRL, when this run trains through Unsloth
@@ -159,23 +167,25 @@ def _checked(cmd, args):
     except FileNotFoundError as e: print(f'llmft {cmd}: {e}', file=sys.stderr)
 
 def _inference_model(cmd, cfg):
-    "`(model, tokenizer)` of `cfg` loaded to generate (on the GPU if there is one), or None after printing why not."
+    "`(model, tokenizer)` of `cfg` loaded to generate (on a GPU if there is one), or None, saying why."
     from llmft.model import load_model
     try: loaded = load_model(cfg, detect_hardware(), trainable=False)
     except (OSError, ValueError, ImportError) as e: print(f'llmft {cmd}: {e}', file=sys.stderr); return None
     return loaded.model, loaded.tokenizer
 
-CHAT_HELP = 'commands: /clear (forget the conversation), /adapter NAME (switch adapter), /base (no adapter), /exit'
+CHAT_HELP = ('commands: /clear (forget the conversation), /adapter NAME (switch adapter), '
+             '/base (no adapter), /exit')
 
 def cmd_chat(args) -> int:
-    "Chat in the terminal (history, /clear, /adapter, /exit), or answer one `--prompt`; replies stream as they are generated."
+    "Chat in the terminal (history, /clear, /adapter, /exit), or answer one `--prompt`; replies stream."
     from llmft.inference import chat
     if (cfg := _checked('chat', args)) is None or (mt := _inference_model('chat', cfg)) is None: return 1
     model, tok = mt
     gen = dict(max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, top_p=cfg.top_p)
     if args.prompt: chat(model, tok, args.prompt, **gen); return 0
     adapters = list(getattr(model, 'peft_config', {}))
-    print(f"Chatting with {cfg.model_name_or_path}" + (f" + adapters {', '.join(adapters)}" if adapters else '') + f'. {CHAT_HELP}')
+    with_ = f" + adapters {', '.join(adapters)}" if adapters else ''
+    print(f'Chatting with {cfg.model_name_or_path}{with_}. {CHAT_HELP}')
     history, base = [], False
     while True:
         try: line = input('you> ').strip()
@@ -186,7 +196,8 @@ def cmd_chat(args) -> int:
         if line == '/base': base = True; print('(answering without adapter)'); continue
         if line.startswith('/adapter'):
             name = line.partition(' ')[2].strip()
-            if name not in adapters: print(f"(no adapter '{name}'; loaded: {', '.join(adapters) or 'none'})"); continue
+            if name not in adapters:
+                print(f"(no adapter '{name}'; loaded: {', '.join(adapters) or 'none'})"); continue
             model.set_adapter(name); base = False; print(f'(adapter {name})'); continue
         if line.startswith('/'): print(f'(unknown command; {CHAT_HELP})'); continue
         print('assistant> ', end='', flush=True)
@@ -202,19 +213,22 @@ def cmd_api(args) -> int:
     name = Path(str(cfg.adapter_name_or_path or cfg.model_name_or_path).split(',')[0]).name
     server = ModelServer(model, tok, model_name=name, max_queue=cfg.api_max_queue, api_key=cfg.api_key,
                          default_max_tokens=cfg.max_new_tokens)
-    print(f'Serving {name} at http://{cfg.api_host}:{cfg.api_port}/v1 (POST /v1/chat/completions); Ctrl-C stops', flush=True)
+    print(f'Serving {name} at http://{cfg.api_host}:{cfg.api_port}/v1 (POST /v1/chat/completions); '
+          'Ctrl-C stops', flush=True)
     serve(server, cfg.api_host, cfg.api_port)
     return 0
 
 def _run_on_dataset(cmd, args, what:str, run) -> int:
-    "Check the config, load its model, and call `run(cfg, model, tok)` on its datasets; bad data is a message and exit 1."
+    "Check the config, load its model, `run(cfg, model, tok)` on its datasets; bad data: a message, exit 1."
     from llmft.data import DataError
     if (cfg := _checked(cmd, args)) is None: return 1
-    if not cfg.dataset and cfg.eval_dataset: cfg = replace(cfg, dataset=cfg.eval_dataset)  # as LF's predict configs
+    # as LF's predict configs
+    if not cfg.dataset and cfg.eval_dataset: cfg = replace(cfg, dataset=cfg.eval_dataset)
     if not cfg.dataset: print(f'llmft {cmd}: set dataset or eval_dataset ({what})', file=sys.stderr); return 1
     if (mt := _inference_model(cmd, cfg)) is None: return 1
     try: run(cfg, *mt)
-    except (DataError, FileNotFoundError, ValueError) as e: print(f'llmft {cmd}: {e}', file=sys.stderr); return 1
+    except (DataError, FileNotFoundError, ValueError) as e:
+        print(f'llmft {cmd}: {e}', file=sys.stderr); return 1
     return 0
 
 def cmd_predict(args) -> int:
@@ -224,19 +238,21 @@ def cmd_predict(args) -> int:
                            lambda cfg, m, t: print(f'Predictions written to {predict(cfg, m, t)}'))
 
 def cmd_eval(args) -> int:
-    "Compute `metrics` (rouge, bleu, exact_match, perplexity, accuracy) on the config's datasets; write `eval_results.json`."
+    "Compute `metrics` (rouge, bleu, exact_match, perplexity, accuracy); write `eval_results.json`."
     import json
     from llmft.eval import evaluate_run
     def run(cfg, m, t):
-        print(json.dumps(evaluate_run(cfg, m, t), indent=2)); print(f'Written to {Path(cfg.output_dir)/"eval_results.json"}')
+        print(json.dumps(evaluate_run(cfg, m, t), indent=2))
+        print(f'Written to {Path(cfg.output_dir)/"eval_results.json"}')
     return _run_on_dataset('eval', args, 'the data to evaluate on', run)
 
 def cmd_export(args) -> int:
-    "Export a fine-tuned model: the adapter merged into its base (with a parity check), the adapter alone, or GGUF."
+    "Export a fine-tuned model: adapter merged into its base (parity checked), the adapter alone, or GGUF."
     from llmft import export
     if (cfg := _checked('export', args)) is None: return 1
     try:
-        out = {'merged': export.export_merged, 'adapter': export.export_adapter, 'gguf': export.export_gguf}[cfg.export_format](cfg)
+        how = {'merged': export.export_merged, 'adapter': export.export_adapter, 'gguf': export.export_gguf}
+        out = how[cfg.export_format](cfg)
     except (ValueError, FileNotFoundError, FileExistsError, RuntimeError) as e:
         print(f'llmft export: {e}', file=sys.stderr); return 1
     print(f'Exported ({cfg.export_format}) to {out}')
@@ -348,18 +364,21 @@ def _parser():
     sub.add_parser('models', help='list known models (the bundled one works offline)')
     c = with_config(sub.add_parser('check', help='validate a config and show what the run will do'))
     c.add_argument('--keys', action='store_true', help='list every config key with its default and help')
-    c.add_argument('--gpu', help='check the config and show the decisions for this GPU: T4, L4, A100-40GB, A100-80GB, H100, '
-                   '2xT4 or cpu (a size in GB plans the memory only)')
-    d = sub.add_parser('demo', help='fine-tune the bundled model on the demo data and compare base and tuned answers')
+    c.add_argument('--gpu', help='check the config and show the decisions for this GPU: T4, L4, A100-40GB, '
+                   'A100-80GB, H100, 2xT4 or cpu (a size in GB plans the memory only)')
+    d = sub.add_parser('demo', help='fine-tune the bundled model on the demo data and compare base and tuned '
+                       'answers')
     d.add_argument('--output-dir', default='outputs/demo', help='where the demo adapter is saved')
     with_config(sub.add_parser('train', help='fine-tune as the config says (resumes; Ctrl-C checkpoints)'))
     c = with_config(sub.add_parser('chat', help='chat with a model and its adapters in the terminal'))
     c.add_argument('--prompt', help='answer this one prompt and exit')
     with_config(sub.add_parser('api', help='serve a model with an OpenAI-compatible API'))
-    with_config(sub.add_parser('predict', help="answer every conversation of the datasets; write generated_predictions.jsonl"))
-    with_config(sub.add_parser('eval', help='compute metrics (rouge, bleu, exact_match, perplexity, accuracy); write eval_results.json'))
-    with_config(sub.add_parser('export', help='merge an adapter into its base (checked) and save it, or export the adapter or GGUF'))
-    with_config(sub.add_parser('doctor', help='check this machine and a config for what breaks runs, and what to do'))
+    helps = dict(predict='answer every conversation of the datasets; write generated_predictions.jsonl',
+                 eval='compute metrics (rouge, bleu, exact_match, perplexity, accuracy); '
+                      'write eval_results.json',
+                 export='merge an adapter into its base (checked) and save it, or export the adapter or GGUF',
+                 doctor='check this machine and a config for what breaks runs, and what to do')
+    for cmd, h in helps.items(): with_config(sub.add_parser(cmd, help=h))
     _template_parser(sub)
     return p
 
@@ -374,7 +393,7 @@ def main(argv=None) -> int:
     p = _parser()
     args = p.parse_args(argv)
     if not args.command: p.print_help(); return 0
-    cmds = {'models': cmd_models, 'check': cmd_check, 'demo': cmd_demo, 'train': cmd_train, 'chat': cmd_chat, 'api': cmd_api,
-            'predict': cmd_predict, 'eval': cmd_eval, 'export': cmd_export, 'template': cmd_template,
-            'doctor': cmd_doctor}
+    cmds = {'models': cmd_models, 'check': cmd_check, 'demo': cmd_demo, 'train': cmd_train, 'chat': cmd_chat,
+            'api': cmd_api, 'predict': cmd_predict, 'eval': cmd_eval, 'export': cmd_export,
+            'template': cmd_template, 'doctor': cmd_doctor}
     return _guarded(args.command, cmds[args.command], _split_config(args))
