@@ -316,7 +316,7 @@ def config_keys(group:str|None=None) -> dict:
 _TYPES = {'str':str, 'int':int, 'float':float, 'bool':bool}
 _TRUE, _FALSE, _NONE = {'true','yes','on','1'}, {'false','no','off','0'}, {'null','none','~',''}
 
-def _key_type(f) -> tuple[type, bool]:
+def key_type(f) -> tuple[type, bool]:
     "The base type of field `f`, and whether it may be None."
     parts = [p.strip() for p in str(f.type).split('|')]
     return _TYPES[parts[0]], 'None' in parts
@@ -381,7 +381,7 @@ class ConfigError(ValueError):
 def _coerce_all(d:dict) -> dict:
     "Coerce every known key of `d` to its declared type (assumes `config_errors(d)` is empty)."
     keys = config_keys()
-    return {k:coerce(v, *_key_type(keys[k])) for k,v in d.items() if k in keys}
+    return {k:coerce(v, *key_type(keys[k])) for k,v in d.items() if k in keys}
 
 def _range_issue(k, v, md):
     if md['choices'] is not None and v not in md['choices']:
@@ -722,7 +722,7 @@ def config_errors(d:dict, hardware=None) -> list[ConfigIssue]:
                     '; run `llmft check --keys` for the list of keys')
             errs.append(ConfigIssue(k if len(k) < 100 else _show(k), 'unknown key' + hint))
             continue
-        try: vals[k] = coerce(v, *_key_type(keys[k]))
+        try: vals[k] = coerce(v, *key_type(keys[k]))
         except ValueError as e: errs.append(ConfigIssue(k, str(e))); continue
         if vals[k] is not None and (msg := _range_issue(k, vals[k], keys[k].metadata)):
             errs.append(ConfigIssue(k, msg))

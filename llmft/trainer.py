@@ -8,6 +8,7 @@ import errno, fnmatch, functools, json, os, re, resource, shutil, signal, sys, t
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from fastcore.basics import patch
 import torch
 import torch.nn.functional as F
 import yaml
@@ -197,8 +198,6 @@ class LlmftTrainer(LlmftTrainerMixin, Trainer):
         return (loss, out) if return_outputs else loss
 
 # %% ../nbs/04_trainer.ipynb #7c0a1e51
-from fastcore.basics import patch
-
 PAIR_MASKS = ('chosen_attention_mask', 'rejected_attention_mask')
 # ^ what TRL's ORPO and CPO/SimPO batches train on (prompt + answer each); they hold no `input_ids`
 

@@ -11,7 +11,7 @@ import ipywidgets as W
 import yaml
 from fastcore.basics import patch
 from .config import (Config, ConfigError, ConfigIssue, config_errors, config_keys, coerce, make_config,
-                          read_yaml, _key_type)
+                          read_yaml, key_type)
 from .catalog import KNOWN_MODELS
 from .hardware import detect_hardware
 
@@ -24,7 +24,7 @@ _STYLE = {'description_width': '190px'}
 
 def _field_widget(f):
     "The input widget for config field `f`."
-    typ, optional = _key_type(f)
+    typ, optional = key_type(f)
     md, d = f.metadata, f.default
     common = dict(description=f.name, tooltip=md['help'], style=_STYLE, layout=W.Layout(width='520px'))
     if md['choices'] is not None:
@@ -144,7 +144,7 @@ def to_yaml(self:ConfigForm) -> str:
     keys, out = config_keys(), {}
     for k, v in self.values.items():
         if k not in keys: out[k] = v; continue
-        try: v = coerce(v, *_key_type(keys[k]))
+        try: v = coerce(v, *key_type(keys[k]))
         except ValueError: pass
         if v != keys[k].default: out[k] = v
     return yaml.safe_dump(out, sort_keys=False)
@@ -290,8 +290,8 @@ class TrainDashboard:
         try:
             self.result = finetune(self.cfg, on_log=[self.on_log], guard=self.guard, verbose=False)
             self.status.value = ('done: ' + html.escape(repr(self.result)) if self.result.completed else
-                                 f'stopped ({self.result.stop_reason}); checkpoint in '
-                                 f'{self.result.checkpoint}. Run again to resume.')
+                                 html.escape(f'stopped ({self.result.stop_reason}); checkpoint in '
+                                             f'{self.result.checkpoint}. Run again to resume.'))
         except Exception as e:
             self.error = e; self.status.value = _RED.format(html.escape(type(e).__name__ + ': ' + str(e)))
 

@@ -76,3 +76,19 @@ def test_no_import_cycles():
 def test_cycle_finder_finds_cycles():
     assert _cycle({'a': {'b'}, 'b': {'c'}, 'c': {'a'}}) == ['a', 'b', 'c', 'a']
     assert _cycle({'a': {'b'}, 'b': set()}) is None
+
+def private_imports() -> list[str]:
+    "`module:line name` wherever a module imports another llmft module's private (`_name`) object."
+    bad = []
+    for mod, (tree, is_pkg) in _modules().items():
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom): continue
+            if not (node.level or (node.module or '').split('.')[0] == 'llmft'): continue
+            bad += [f'{mod}:{node.lineno} {a.name}' for a in node.names
+                    if a.name.startswith('_') and not a.name.startswith('__')]
+    return bad
+
+def test_no_private_name_crosses_modules():
+    "A module uses another's public names only: what is private can change without breaking its neighbours."
+    bad = private_imports()
+    assert not bad, "private names imported from another llmft module (make them public, or move the code): " + ', '.join(bad)
