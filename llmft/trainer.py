@@ -26,10 +26,10 @@ except ImportError: fcntl = None  # Windows: output folders are not locked
 __all__ = ['PARTIAL', 'PAIR_MASKS', 'RESULTS', 'LOCK', 'MANIFEST', 'OUTPUT_NAMES', 'RESUME_FREE', 'STAGES', 'causal_lm_loss',
            'last_checkpoint', 'place_folder', 'DiskFullError', 'disk_full_guard', 'SeededLengthGroupedSampler',
            'LlmftTrainerMixin', 'LlmftTrainer', 'RunGuard', 'JsonlLogger', 'ProgressLine', 'loss_curves',
-           'eval_summary', 'training_args', 'TrainResult', 'llmft_names', 'foreign_outputs', 'OutputDirInUse',
-           'output_dir_lock', 'output_dir_problem', 'resume_changes', 'check_output_dir', 'holds_output_dir',
-           'copy_checkpoint', 'mirror_outputs', 'CheckpointMirror', 'hub_checkpoint_repo', 'fetch_hub_checkpoint',
-           'register_stage', 'stage_trainer', 'train', 'example_config']
+           'eval_summary', 'loss_figure', 'training_args', 'TrainResult', 'llmft_names', 'foreign_outputs',
+           'OutputDirInUse', 'output_dir_lock', 'output_dir_problem', 'resume_changes', 'check_output_dir',
+           'holds_output_dir', 'copy_checkpoint', 'mirror_outputs', 'CheckpointMirror', 'hub_checkpoint_repo',
+           'fetch_hub_checkpoint', 'register_stage', 'stage_trainer', 'train', 'example_config']
 
 # %% ../nbs/04_trainer.ipynb #6a0d3d85
 def _prompt_learning(model) -> bool:
@@ -344,6 +344,21 @@ def eval_summary(trainer) -> dict:
         out['stopped_early'] = es.early_stopping_patience_counter >= es.early_stopping_patience
     return out
 
+# %% ../nbs/04_trainer.ipynb #e7a1c0a2
+def loss_figure(curves:dict,  # `loss_curves`: `{'loss': [(step, value)...], 'eval_loss': [...]}`
+                size:tuple=(6, 3.5),  # inches (at 100 dpi: 600 x 350 pixels)
+               ):
+    "llmft's one loss chart: training loss, and eval loss where there is any, as a `matplotlib` `Figure`."
+    from matplotlib.figure import Figure  # no pyplot: safe in the dashboard's training thread
+    fig = Figure(figsize=size, layout='tight'); ax = fig.subplots()
+    for k, label, style in (('loss', 'training loss', '-'), ('eval_loss', 'eval loss', '--')):
+        if pts := curves.get(k):
+            ax.plot(*zip(*pts), style, marker='.' if len(pts) < 50 else None, label=label,
+                    gid=k.replace('_', '-'))
+    ax.set_xlabel('step'); ax.set_ylabel('loss'); ax.grid(alpha=0.3)
+    if curves.get('eval_loss'): ax.legend()
+    return fig
+
 # %% ../nbs/04_trainer.ipynb #02c7ed37
 def training_args(cfg:Config,                    # the run config
                   hardware=None,                 # the run's `Decisions`, or a `Hardware` to decide for
@@ -636,17 +651,8 @@ def _peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 def _plot_loss(history:list, path:Path):
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    curves = loss_curves(history)
-    if not curves['loss']: return
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    for k, label in (('loss', 'training loss'), ('eval_loss', 'eval loss')):
-        if curves[k]: ax.plot(*zip(*curves[k]), marker='.' if len(curves[k]) < 50 else None, label=label)
-    ax.set_xlabel('step'); ax.set_ylabel('loss'); ax.grid(alpha=0.3)
-    if curves['eval_loss']: ax.legend()
-    fig.tight_layout(); fig.savefig(path, dpi=100); plt.close(fig)
+    "Write `training_loss.png` (when the run logged a loss)."
+    if (curves := loss_curves(history))['loss']: loss_figure(curves).savefig(path, dpi=100)
 
 # %% ../nbs/04_trainer.ipynb #e96dc173
 class _AtEnd(Exception): "The checkpoint resumed from is already at the run's last step."

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_widgets.ipynb #2a03c939
 from __future__ import annotations
-import html
+import html, io
 from dataclasses import fields
 from pathlib import Path
 import ipywidgets as W
@@ -226,28 +226,16 @@ def load(self:ConfigForm,
     return self
 
 # %% ../nbs/07_widgets.ipynb #2550a06f
-def loss_svg(points, eval_points=(), width:int=480, height:int=160) -> str:
-    "An SVG line chart of `(step, loss)` points, with the `(step, eval loss)` `eval_points` if any."
-    pts, ev = list(points), list(eval_points)
-    if len(pts) < 2 and not ev: return f'<svg width="{width}" height="{height}"></svg>'
-    xs, ys = [p[0] for p in pts + ev], [p[1] for p in pts + ev]
-    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-    sx = lambda x: 30 + (width - 40) * (x - x0) / ((x1 - x0) or 1)
-    sy = lambda y: 10 + (height - 30) * (1 - (y - y0) / ((y1 - y0) or 1))
-    line = lambda ps: ' '.join(f'{sx(x):.1f},{sy(y):.1f}' for x, y in ps)
-    svg = f'<svg width="{width}" height="{height}" style="font:10px sans-serif">'
-    if len(pts) >= 2: svg += f'<polyline fill="none" stroke="#2471a3" stroke-width="2" points="{line(pts)}"/>'
-    if ev:
-        svg += (f'<polyline fill="none" stroke="#d35400" stroke-width="2" stroke-dasharray="4 3" '
-                f'points="{line(ev)}"/>'
-                + ''.join(f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="2.5" fill="#d35400"/>'
-                          for x, y in ev)
-                + f'<text x="{width-150}" y="14" fill="#2471a3">training loss</text>'
-                  f'<text x="{width-75}" y="14" fill="#d35400">eval loss</text>')
-    return (svg + f'<text x="2" y="14">{y1:.3g}</text><text x="2" y="{height-20}">{y0:.3g}</text>'
-            f'<text x="30" y="{height-4}">step {x0}</text>'
-            f'<text x="{width-70}" y="{height-4}">step {x1}</text></svg>')
-
+def loss_svg(points,                   # `(step, training loss)` points
+             eval_points=(),           # `(step, eval loss)` points
+             width:int=480, height:int=160) -> str:
+    "The dashboard's chart: `llmft.trainer.loss_figure` (the `training_loss.png` figure) as SVG text."
+    from llmft.trainer import loss_figure
+    curves = {'loss': list(points), 'eval_loss': list(eval_points)}
+    fig = loss_figure(curves, size=(width / 100, height / 100))
+    buf = io.StringIO(); fig.savefig(buf, format='svg')
+    svg = buf.getvalue()
+    return svg[svg.index('<svg'):]  # without the XML header, to sit in HTML
 
 # %% ../nbs/07_widgets.ipynb #7ba5c027
 class TrainDashboard:
