@@ -19,8 +19,13 @@ __all__ = ['DEMO_CONFIG', 'IDENTITY_QUESTIONS', 'GENERAL_QUESTION', 'finetune', 
 
 # %% ../nbs/04b_finetune.ipynb #30ef14ad
 @holds_output_dir
-def finetune(cfg:Config, callbacks=(), on_log=(), hardware=None, verbose:bool=True,
-             guard=None) -> TrainResult:
+def finetune(cfg:Config,           # the run: model, method, data, training keys (`make_config`, `load_config`)
+             callbacks=(),         # `TrainerCallback`s added to the trainer's (e.g. `ProgressLine()`)
+             on_log=(),            # functions called with each log record (the dashboard's chart)
+             hardware=None,        # the machine (detected when None), or a GPU persona
+             verbose:bool=True,    # print what the Model Loader did
+             guard=None,           # a `RunGuard` to stop the run from outside (the dashboard's button)
+            ) -> TrainResult:
     "Load the model, prepare the data and train, as `cfg` says; returns the `TrainResult` (see `train`)."
     from llmft.model import make_optimizer
     from llmft.data import get_dataset

@@ -884,8 +884,18 @@ def stage_trainer(stage:str):
 
 # %% ../nbs/04_trainer.ipynb #bddd1192
 @holds_output_dir
-def train(cfg:Config, model, tokenizer, train_dataset, eval_dataset=None, data_collator=None, callbacks=(),
-          on_log=(), hardware=None, optimizer=None, guard:RunGuard|None=None) -> TrainResult:
+def train(cfg:Config,                # the run config (its training keys)
+          model,                     # the Model Loader's model, adapter attached
+          tokenizer,                 # its tokenizer
+          train_dataset,             # the Data Worker's tokenized rows
+          eval_dataset=None,         # rows to evaluate on (`val_size`/`eval_dataset`), or None
+          data_collator=None,        # how rows become batches (the Data Worker's)
+          callbacks=(),              # more `TrainerCallback`s
+          on_log=(),                 # functions called with each log record
+          hardware=None,             # the run's `Decisions`, or a `Hardware` to decide for
+          optimizer=None,            # an optimizer built for the model (GaLore, BAdam, LoRA+), or None
+          guard:RunGuard|None=None,  # a `RunGuard` to stop the run from outside
+         ) -> TrainResult:
     "Train `model` on `train_dataset` as `cfg` says; resume the last checkpoint; write the output folder."
     ck, origin = _prepare_output_dir(cfg)
     out = Path(cfg.output_dir); out.mkdir(parents=True, exist_ok=True)
