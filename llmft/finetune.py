@@ -19,7 +19,7 @@ __all__ = ['DEMO_CONFIG', 'IDENTITY_QUESTIONS', 'GENERAL_QUESTION', 'finetune', 
 
 # %% ../nbs/04b_finetune.ipynb #30ef14ad
 @holds_output_dir
-def finetune(cfg:Config,           # the run: model, method, data, training keys (`make_config`, `load_config`)
+def finetune(cfg:Config,           # the run: model, method, data, training (`make_config`, `load_config`)
              callbacks=(),         # `TrainerCallback`s added to the trainer's (e.g. `ProgressLine()`)
              on_log=(),            # functions called with each log record (the dashboard's chart)
              hardware=None,        # the machine (detected when None), or a GPU persona
