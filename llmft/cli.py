@@ -71,6 +71,7 @@ def _check_hardware(gpu):
     if str(gpu).strip().lower() == 'cpu': return persona('cpu'), None
     return persona(gpu, unsloth=importlib.util.find_spec('unsloth') is not None), persona_key(gpu)
 
+# %% ../nbs/08_cli.ipynb #e3a2f79c
 def cmd_check(args) -> int:
     "Check a config and its model for this machine or `--gpu NAME`: what the run will do, or every problem."
     from llmft.memory import memory_report
@@ -113,6 +114,7 @@ def cmd_check(args) -> int:
     if cfg.dataset: return _check_data(cfg)
     return 0
 
+# %% ../nbs/08_cli.ipynb #fe30086a
 def _check_data(cfg) -> int:
     "Prepare `cfg`'s data with the tokenizer training uses and print the data report; 1 on bad data."
     import datasets
@@ -173,6 +175,7 @@ def _inference_model(cmd, cfg):
     except (OSError, ValueError, ImportError) as e: print(f'llmft {cmd}: {e}', file=sys.stderr); return None
     return loaded.model, loaded.tokenizer
 
+# %% ../nbs/08_cli.ipynb #9abe668b
 CHAT_HELP = ('commands: /clear (forget the conversation), /adapter NAME (switch adapter), '
              '/base (no adapter), /exit')
 
@@ -205,6 +208,7 @@ def cmd_chat(args) -> int:
             with model.disable_adapter(): chat(model, tok, line, history=history, **gen)
         else: chat(model, tok, line, history=history, **gen)
 
+# %% ../nbs/08_cli.ipynb #8ea5c900
 def cmd_api(args) -> int:
     "Serve the model with an OpenAI-compatible API on `api_host`:`api_port`."
     from llmft.api import ModelServer, serve
@@ -218,6 +222,7 @@ def cmd_api(args) -> int:
     serve(server, cfg.api_host, cfg.api_port)
     return 0
 
+# %% ../nbs/08_cli.ipynb #ae379f43
 def _run_on_dataset(cmd, args, what:str, run) -> int:
     "Check the config, load its model, `run(cfg, model, tok)` on its datasets; bad data: a message, exit 1."
     from llmft.data import DataError
@@ -246,6 +251,7 @@ def cmd_eval(args) -> int:
         print(f'Written to {Path(cfg.output_dir)/"eval_results.json"}')
     return _run_on_dataset('eval', args, 'the data to evaluate on', run)
 
+# %% ../nbs/08_cli.ipynb #37957698
 def cmd_export(args) -> int:
     "Export a fine-tuned model: adapter merged into its base (parity checked), the adapter alone, or GGUF."
     from llmft import export
