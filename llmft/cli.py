@@ -214,7 +214,7 @@ def cmd_api(args) -> int:
     from llmft.api import ModelServer, serve
     if (cfg := _checked('api', args)) is None or (mt := _inference_model('api', cfg)) is None: return 1
     model, tok = mt
-    name = Path(str(cfg.adapter_name_or_path or cfg.model_name_or_path).split(',')[0]).name
+    name = Path((cfg.listed('adapter_name_or_path') or [cfg.model_name_or_path])[0]).name
     server = ModelServer(model, tok, model_name=name, max_queue=cfg.api_max_queue, api_key=cfg.api_key,
                          default_max_tokens=cfg.max_new_tokens)
     print(f'Serving {name} at http://{cfg.api_host}:{cfg.api_port}/v1 (POST /v1/chat/completions); '

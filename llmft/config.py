@@ -11,8 +11,8 @@ import yaml
 from .templates import TOOL_FORMATS, check_template
 
 # %% auto #0
-__all__ = ['TRAINER_OWNED', 'LF_KEYS', 'LF_VALUES', 'LF_DEFAULTS', 'opt', 'ModelKeys', 'MethodKeys', 'DataKeys', 'TrainKeys',
-           'ExportKeys', 'ServeKeys', 'Config', 'config_keys', 'coerce', 'ConfigIssue', 'ConfigError',
+__all__ = ['LIST_KEYS', 'TRAINER_OWNED', 'LF_KEYS', 'LF_VALUES', 'LF_DEFAULTS', 'opt', 'ModelKeys', 'MethodKeys', 'DataKeys',
+           'TrainKeys', 'ExportKeys', 'ServeKeys', 'Config', 'config_keys', 'coerce', 'ConfigIssue', 'ConfigError',
            'trainer_arg_keys', 'ta_value', 'LFKey', 'known_keys', 'refused_output_dir', 'config_errors',
            'unsloth_unsupported', 'make_config', 'lf_differences', 'parse_overrides', 'read_yaml', 'load_config',
            'save_config']
@@ -293,6 +293,11 @@ class ServeKeys:
     api_max_queue:int = opt(16, 'Requests the API holds before answering 429 (busy)', 'export', min=1)
 
 # %% ../nbs/00_config.ipynb #96ab9431
+# the keys written comma-separated
+LIST_KEYS = ('dataset', 'eval_dataset', 'adapter_name_or_path', 'lora_target', 'additional_target',
+             'galore_target', 'freeze_trainable_modules', 'freeze_extra_modules', 'new_special_tokens',
+             'report_to', 'metrics', 'interleave_probs')
+
 @dataclass
 class Config(ServeKeys, ExportKeys, TrainKeys, DataKeys, MethodKeys, ModelKeys):
     "Everything one fine-tuning run needs. Build it with `make_config` or `load_config` to have it checked."
@@ -305,6 +310,13 @@ class Config(ServeKeys, ExportKeys, TrainKeys, DataKeys, MethodKeys, ModelKeys):
         for k,v in _coerce_all(d).items(): object.__setattr__(self, k, v)
         object.__setattr__(self, 'trainer_args', ta)
         if self.packing is None: object.__setattr__(self, 'packing', self.stage == 'pt')  # as LF
+        items = lambda v: [p.strip() for p in str(v or '').split(',') if p.strip()]
+        # split once, here
+        object.__setattr__(self, '_lists', {k: items(getattr(self, k)) for k in LIST_KEYS})
+
+    def listed(self, key:str) -> list[str]:
+        "The comma-separated key `key` as a list of its items (split when the config was made)."
+        return list(self._lists[key])
 
 # %% ../nbs/00_config.ipynb #d47c4b2a
 def config_keys(group:str|None=None) -> dict:
@@ -832,6 +844,7 @@ def make_config(d:dict|None=None, hardware=None, **kwargs) -> Config:
     "A checked `Config` from a dict of raw values and/or kwargs; raises `ConfigError` with every problem."
     d = {**(d or {}), **kwargs}
     d |= d.pop('trainer_args', None) or {}  # as `vars(cfg)` holds them
+    d.pop('_lists', None)  # `vars(cfg)` holds the split lists too
     if errs := config_errors(d, hardware): raise ConfigError(errs)
     d, ta, _ = _split_keys(d)
     return Config(**_coerce_all(d), trainer_args=ta)

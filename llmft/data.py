@@ -630,15 +630,15 @@ def _merge(parts, cfg):
     import datasets
     if len(parts) == 1: return parts[0]
     if cfg.mix_strategy == 'concat': return datasets.concatenate_datasets(parts)
-    probs = [float(p) for p in cfg.interleave_probs.split(',')] if cfg.interleave_probs else None
+    probs = [float(p) for p in cfg.listed('interleave_probs')] or None
     return datasets.interleave_datasets(parts, probabilities=probs, seed=cfg.seed,
         stopping_strategy={'interleave_under': 'first_exhausted', 'interleave_over': 'all_exhausted',
                            'interleave_once': 'all_exhausted_without_replacement'}[cfg.mix_strategy])
 
-def _load_merged(names, cfg, tokenizer, kind, report):
+def _load_merged(names:list, cfg, tokenizer, kind, report):
     parts = []
-    for name in [n for n in names.split(',') if n.strip()]:
-        ds, stats, bad = _one_dataset(name.strip(), cfg, tokenizer, kind)
+    for name in names:
+        ds, stats, bad = _one_dataset(name, cfg, tokenizer, kind)
         parts.append(ds); report.datasets.append(stats); report.bad += bad
     return _merge(parts, cfg)
 
@@ -653,9 +653,10 @@ def get_dataset(cfg:Config,  # the run: dataset, dataset_dir, stage, template, c
     if kind == 'sft' or (kind == 'pt' and cfg.template):
         set_template(tokenizer, config_template(cfg), getattr(cfg, 'enable_thinking', True))
     report = DataReport(cfg.stage)
-    train = _load_merged(cfg.dataset, cfg, tokenizer, kind, report)
+    train = _load_merged(cfg.listed('dataset'), cfg, tokenizer, kind, report)
     ev = None
-    if cfg.eval_dataset: ev = _load_merged(cfg.eval_dataset, cfg, tokenizer, kind, DataReport(cfg.stage))
+    if cfg.eval_dataset:
+        ev = _load_merged(cfg.listed('eval_dataset'), cfg, tokenizer, kind, DataReport(cfg.stage))
     if cfg.streaming:
         train = train.shuffle(seed=cfg.seed, buffer_size=cfg.buffer_size)
         if cfg.val_size and ev is None:

@@ -160,7 +160,7 @@ def dataset_examples(cfg) -> list[dict]:
     "Every conversation of `cfg.dataset` as `{'prompt': messages before the last reply, 'reference': it}`."
     from llmft.data import resolve_dataset, load_records
     out = []
-    for name in [n.strip() for n in (cfg.dataset or '').split(',') if n.strip()]:
+    for name in cfg.listed('dataset'):
         rows, _ = load_records(resolve_dataset(name, cfg.dataset_dir), 'sft', cfg.on_bad_rows,
                                cfg.max_samples)
         for r in rows:
@@ -172,7 +172,7 @@ def mc_rows(cfg) -> list[dict]:
     "The rows of `cfg.dataset` that are multiple-choice questions (question, A-D, answer)."
     from llmft.data import resolve_dataset, iter_records
     rows = []
-    for name in [n.strip() for n in (cfg.dataset or '').split(',') if n.strip()]:
+    for name in cfg.listed('dataset'):
         for _, _, rec in iter_records(resolve_dataset(name, cfg.dataset_dir)):
             if isinstance(rec, dict) and all(k in rec for k in ('question', *LETTERS, 'answer')):
                 rows.append(rec)
@@ -193,7 +193,7 @@ def predict(cfg, model, tokenizer, examples=None) -> Path:
 
 def evaluate_run(cfg, model, tokenizer) -> dict:
     "Compute `cfg.metrics` on `cfg.dataset` with `model`; write `eval_results.json` in `cfg.output_dir`."
-    metrics = [m.strip() for m in cfg.metrics.split(',') if m.strip()]
+    metrics = cfg.listed('metrics')
     res, text = {}, [m for m in metrics if m in ('rouge', 'bleu', 'exact_match')]
     if 'accuracy' in metrics:
         rows = mc_rows(cfg)

@@ -116,7 +116,7 @@ def estimate_memory(cfg:Config, model_config=None, gradient_checkpointing:bool|N
     train_layers = L
     if ft == 'lora':
         tgt = (list(lin) if cfg.lora_target.strip() == 'all'
-               else [t.strip() for t in cfg.lora_target.split(',') if t.strip() in lin])
+               else [t for t in cfg.listed('lora_target') if t in lin])
         n_train = L*sum(cfg.lora_rank*(lin[t][0] + lin[t][1]) + (lin[t][1] if cfg.use_dora else 0)
                         for t in tgt)
         extra = n_train                         # adapters live beside the weights

@@ -67,7 +67,7 @@ def _tokenizer(cfg:Config, src:str, folder=None):
     # no generation_config.json: the model's config holds the ids
     except OSError: gen = load_model_config(cfg, src)
     fix_tokenizer_specials(tok, gen)
-    new = [t.strip() for t in (cfg.new_special_tokens or '').split(',') if t.strip()]
+    new = cfg.listed('new_special_tokens')
     added = (tok.add_special_tokens({'additional_special_tokens': new}, replace_extra_special_tokens=False)
              if new else 0)
     return tok, added
@@ -149,8 +149,7 @@ def apply_freeze(model, cfg:Config) -> list[str]:
     path, layers = _layers(model)
     n = cfg.freeze_trainable_layers
     idx = range(max(0, len(layers)-n), len(layers)) if n > 0 else range(min(-n, len(layers)))
-    mods = [m.strip() for m in cfg.freeze_trainable_modules.split(',') if m.strip()]
-    extra = [m.strip() for m in (cfg.freeze_extra_modules or '').split(',') if m.strip()]
+    mods, extra = cfg.listed('freeze_trainable_modules'), cfg.listed('freeze_extra_modules')
     avail = sorted({n.split('.')[0] for n, _ in layers[0].named_children()})
     bad = [m for m in mods if m != 'all' and m not in avail]
     if bad:
@@ -179,7 +178,7 @@ def lora_config(cfg:Config, model):
     from peft import LoraConfig
     init = True
     if cfg.pissa_init: init = 'pissa' if cfg.pissa_iter == -1 else f'pissa_niter_{cfg.pissa_iter}'
-    mts = [m.strip() for m in (cfg.additional_target or '').split(',') if m.strip()] or None
+    mts = cfg.listed('additional_target') or None
     return LoraConfig(task_type=_task(cfg), r=cfg.lora_rank, lora_alpha=cfg.lora_alpha or 2*cfg.lora_rank,
                       lora_dropout=cfg.lora_dropout, target_modules=lora_targets(model, cfg.lora_target),
                       modules_to_save=mts, use_dora=cfg.use_dora, use_rslora=cfg.use_rslora,
@@ -466,7 +465,7 @@ def _load_unsloth(cfg:Config, src:str, dec:Decisions):
 def _unsloth_lora(cfg:Config, model, dec:Decisions):
     "Unsloth's LoRA wrapping (its fast kernels), with llmft's rank, alpha, targets and extra trained modules."
     from unsloth import FastLanguageModel
-    mts = [m.strip() for m in (cfg.additional_target or '').split(',') if m.strip()] or None
+    mts = cfg.listed('additional_target') or None
     return FastLanguageModel.get_peft_model(
         model, r=cfg.lora_rank, lora_alpha=cfg.lora_alpha or 2*cfg.lora_rank, lora_dropout=cfg.lora_dropout,
         target_modules=lora_targets(model, cfg.lora_target), bias='none', use_rslora=cfg.use_rslora,
@@ -496,7 +495,7 @@ def _generation_template(cfg:Config, adapters:list) -> Config:
 # %% ../nbs/03_model.ipynb #edebd8d9
 def _adapters(cfg:Config) -> list[str]:
     "The adapter folders of `adapter_name_or_path` (comma-separated), each checked to hold an adapter."
-    adapters = [a.strip() for a in (cfg.adapter_name_or_path or '').split(',') if a.strip()]
+    adapters = cfg.listed('adapter_name_or_path')
     for a in adapters:
         if not (Path(a)/'adapter_config.json').is_file():
             raise FileNotFoundError(f'{a} holds no adapter (adapter_config.json)')
@@ -691,8 +690,7 @@ def load_trained(adapter_dir,                  # the folder of a trained adapter
 def _galore_groups(model, cfg:Config):
     "Parameter groups for GaLore: the 2-D weights of the targeted linear layers get the low-rank projection."
     import torch.nn as nn
-    targets = (None if cfg.galore_target.strip() == 'all'
-               else [t.strip() for t in cfg.galore_target.split(',')])
+    targets = None if cfg.galore_target.strip() == 'all' else cfg.listed('galore_target')
     head = model.get_output_embeddings()
     proj = set()
     for n, m in model.named_modules():

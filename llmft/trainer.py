@@ -383,7 +383,7 @@ def training_args(cfg:Config,                    # the run config
               fp16=dec.mixed_precision == 'fp16', use_cpu=not dec.hardware.cuda,
               gradient_checkpointing=dec.gradient_checkpointing and not dec.unsloth,
               gradient_checkpointing_kwargs={'use_reentrant': False},
-              report_to=[] if cfg.report_to == 'none' else cfg.report_to.split(','),
+              report_to=[t for t in cfg.listed('report_to') if t != 'none'],
               deepspeed=cfg.deepspeed, remove_unused_columns=False,
               include_num_input_tokens_seen='non_padding', prediction_loss_only=True,
               train_sampling_strategy='random' if cfg.packing else 'group_by_length',
