@@ -192,6 +192,11 @@ def _files(path) -> list[Path]:
         if other: raise DataError(f'{p}: besides data, the folder holds files llmft does not read: {names}. '
                                   'Move them out of the folder, or name the data files in dataset '
                                   f'(comma-separated); llmft reads {kinds}')
+        txt = [str(f.relative_to(p)) for f in fs if f.suffix.lower() == '.txt']
+        if txt and len(txt) < len(fs):  # text files beside structured rows: notes, not data (LF refuses it)
+            raise DataError(f"{p}: the folder mixes plain-text files ({', '.join(txt[:5])}"
+                            + f' and {len(txt) - 5} more' * (len(txt) > 5) + ') with structured data; '
+                            'move them out, or name the data files in dataset (comma-separated)')
         return fs
     if p.suffix.lower() not in _READERS:
         raise DataError(f'{p}: unsupported file type {p.suffix!r} (use {kinds})')

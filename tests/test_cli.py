@@ -135,7 +135,7 @@ def test_check_refuses_ragged_csv_and_unknown_files(tmp_path, tiny_run):
     (tmp_path/'folder').mkdir(); (tmp_path/'folder'/'a.jsonl').write_text('{"instruction": "Q", "output": "74"}\n')
     (tmp_path/'folder'/'notes.txt').write_text('my notes')
     r = llmft('check', f"model_name_or_path={tiny_run/'base'}", f"dataset={tmp_path/'folder'}")
-    assert r.returncode == 1 and 'Traceback' not in r.stderr and 'files llmft does not read: notes.txt' in r.stderr
+    assert r.returncode == 1 and 'Traceback' not in r.stderr and 'mixes plain-text files (notes.txt) with structured data' in r.stderr
 
 def test_check_registry_stays_in_dataset_dir(tmp_path, tiny_run):
     (tmp_path/'dataset_info.json').write_text('{"evil": {"file_name": "../../../../etc/passwd"}}')
