@@ -606,7 +606,9 @@ LF_KEYS = {
 
 LF_VALUES = {
     ('flash_attn', 'disabled'): _map('flash_attn', lambda v, d: {'flash_attn': 'eager'}),
-    ('flash_attn', 'fa3'): LFKey('todo', 'FlashAttention-3 in the Model Loader', to='flash_attn: fa3'),
+    ('flash_attn', 'fa3'): LFKey('refuse', 'FlashAttention-3 is not a setting: LLaMA-Factory 0.9.5 itself '
+                                 'raises NotImplementedError for it (it picks FA3 only for gpt-oss); '
+                                 'use flash_attn: auto or fa2'),
     ('rope_scaling', 'llama3'): LFKey('todo', "Llama 3's RoPE scaling in the Model Loader",
                                       to='rope_scaling: llama3'),
     ('stage', 'ppo'): LFKey('todo', 'PPO', to='stage: ppo'),

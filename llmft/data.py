@@ -672,6 +672,9 @@ def get_dataset(cfg:Config,  # the run: dataset, dataset_dir, stage, template, c
     else:
         if cfg.val_size and ev is None:
             test_size = int(cfg.val_size) if cfg.val_size >= 1 else cfg.val_size
+            if cfg.val_size >= 1 and test_size >= len(train):
+                raise DataError(f'val_size {test_size} holds out as many rows as there are ({len(train)}), '
+                                'leaving none to train on; give a smaller count, or a share such as 0.1')
             sp = train.train_test_split(test_size=test_size, seed=cfg.seed)
             train, ev = sp['train'], sp['test']
         else: train = train.shuffle(seed=cfg.seed)
