@@ -51,7 +51,9 @@ def _summary(cfg, hw, dec=None) -> list[str]:
     ref = resolve_model(cfg.model_name_or_path)
     prec = dec.precision if dec is not None else 'not decided (see the problems above)'
     lora = f' r{cfg.lora_rank} alpha {cfg.lora_alpha or 2*cfg.lora_rank} on {cfg.lora_target}'
-    method = cfg.finetuning_type + (lora if cfg.finetuning_type == 'lora' else '')
+    oft = ((f' blocks of {cfg.oft_block_size}' if cfg.oft_block_size else f' {cfg.oft_rank} blocks')
+           + f' on {cfg.oft_target}')
+    method = cfg.finetuning_type + {'lora': lora, 'oft': oft}.get(cfg.finetuning_type, '')
     if cfg.quantization_bit: method = f'q{method} ({cfg.quantization_bit}-bit base)'
     length = f'{cfg.max_steps} steps' if cfg.max_steps > 0 else f'{cfg.num_train_epochs:g} epochs'
     return [f'model:     {cfg.model_name_or_path} ({ref.kind}: {ref.source})',
@@ -111,7 +113,7 @@ def cmd_check(args) -> int:
     if dec.unsloth:
         print("  (the memory plan counts transformers + PEFT; Unsloth's offloaded checkpointing and "
               'fused loss need less)')
-    if cfg.dataset: return _check_data(cfg)
+    if cfg.dataset or cfg.tokenized_path: return _check_data(cfg)
     return 0
 
 # %% ../nbs/08_cli.ipynb #fe30086a

@@ -49,8 +49,8 @@ class ModelKeys:
                          'Attention implementation: auto (FlashAttention-2 when '
                          'installed, else SDPA), fa2, sdpa or eager',
                          'model', choices=['auto', 'fa2', 'sdpa', 'eager'])
-    rope_scaling:str|None = opt(None, 'Extend the context with RoPE scaling: linear, dynamic or yarn',
-                                'model', choices=['linear', 'dynamic', 'yarn'])
+    rope_scaling:str|None = opt(None, 'Extend the context with RoPE scaling: linear, dynamic, yarn or llama3',
+                                'model', choices=['linear', 'dynamic', 'yarn', 'llama3'])
     new_special_tokens:str|None = opt(None,
                                       'Special tokens to add to the tokenizer, '
                                       'comma-separated (resizes the vocabulary)',
@@ -75,10 +75,10 @@ class MethodKeys:
     stage:str = opt('sft', 'Training stage: pt, sft, rm, dpo or kto',
                     'method', choices=['pt', 'sft', 'rm', 'dpo', 'kto'])
     finetuning_type:str = opt('lora',
-                              'lora (also QLoRA with quantization_bit), freeze, full, or a PEFT prompt '
-                              'method: prefix_tuning, prompt_tuning, p_tuning',
+                              'lora (also QLoRA with quantization_bit), oft (orthogonal fine-tuning), '
+                              'freeze, full, or a PEFT prompt method: prefix_tuning, prompt_tuning, p_tuning',
                               'method',
-                              choices=['lora', 'freeze', 'full', 'prefix_tuning', 'prompt_tuning',
+                              choices=['lora', 'oft', 'freeze', 'full', 'prefix_tuning', 'prompt_tuning',
                                        'p_tuning'])
     lora_rank:int = opt(8, 'LoRA rank r', 'method', min=1)
     lora_alpha:int|None = opt(None, 'LoRA scaling alpha; empty means 2 × lora_rank', 'method', min=1)
@@ -103,6 +103,14 @@ class MethodKeys:
                                        'method', min=0.0, min_exclusive=True)
     loraplus_lr_embedding:float = opt(1e-6, 'LoRA+: learning rate of LoRA embedding layers',
                                       'method', min=0.0)
+    oft_block_size:int = opt(32, 'OFT: size of the orthogonal blocks (0 to set oft_rank instead)',
+                             'method', min=0)
+    oft_rank:int = opt(0, 'OFT: number of blocks per layer (0 to set oft_block_size instead)',
+                       'method', min=0)
+    oft_target:str = opt('all', 'Modules that get OFT: all (every linear layer but the head) or '
+                         'comma-separated names', 'method')
+    module_dropout:float = opt(0.0, 'OFT: probability of dropping a whole block while training', 'method',
+                               min=0.0, max=1.0)
     freeze_trainable_layers:int = opt(2, 'freeze: train the last N decoder layers (negative: the first N)',
                                       'method')
     freeze_trainable_modules:str = opt('all',
@@ -166,6 +174,8 @@ class DataKeys:
                          'Stream the data (an IterableDataset with bounded memory) instead of loading it all',
                          'data')
     buffer_size:int = opt(16384, 'Shuffle buffer size in streaming mode', 'data', min=1)
+    tokenized_path:str|None = opt(None, 'A folder for the tokenized data: written by the first run, read '
+                                  'by later ones instead of the dataset keys', 'data')
     preprocessing_num_workers:int|None = opt(None, 'Processes for tokenization (datasets num_proc)',
                                              'data', min=1)
     enable_thinking:bool|None = opt(True,
@@ -294,9 +304,9 @@ class ServeKeys:
 
 # %% ../nbs/00_config.ipynb #96ab9431
 # the keys written comma-separated
-LIST_KEYS = ('dataset', 'eval_dataset', 'adapter_name_or_path', 'lora_target', 'additional_target',
-             'galore_target', 'freeze_trainable_modules', 'freeze_extra_modules', 'new_special_tokens',
-             'report_to', 'metrics', 'interleave_probs')
+LIST_KEYS = ('dataset', 'eval_dataset', 'adapter_name_or_path', 'lora_target', 'oft_target',
+             'additional_target', 'galore_target', 'freeze_trainable_modules', 'freeze_extra_modules',
+             'new_special_tokens', 'report_to', 'metrics', 'interleave_probs')
 
 @dataclass
 class Config(ServeKeys, ExportKeys, TrainKeys, DataKeys, MethodKeys, ModelKeys):
@@ -498,6 +508,9 @@ def _no(keys, why): return dict.fromkeys(keys.split(), LFKey('refuse', why))
 def _todo(keys, why, to=None): return {k: LFKey('todo', why, to=to or k) for k in keys.split()}
 
 _MM = 'multimodal training is not supported (llmft trains text models)'
+_PPO = ('PPO is not supported: TRL removed its PPOTrainer (huggingface/trl#7020) and llmft trains with '
+        'TRL 1.15; train on preference pairs with stage: dpo or kto (a reward model still trains with '
+        'stage: rm)')
 _ENGINES = ('vLLM, SGLang and KTransformers backends are not supported; llmft generates with transformers '
             '(infer_backend: huggingface)')
 LF_KEYS = {
@@ -568,8 +581,9 @@ LF_KEYS = {
     **_no('task task_dir lang download_mode batch_size save_dir',
           "`llamafactory-cli eval`'s benchmark tasks are not supported; "
           "use `llmft eval` (metrics, mc_scoring)"),
+    **_no('reward_model reward_model_adapters reward_model_quantization_bit reward_model_type '
+          'ppo_buffer_size ppo_epochs ppo_score_norm ppo_target ppo_whiten_rewards', _PPO),
     # methods and switches a later change adds (each names the llmft key it will set)
-    **_todo('oft_rank oft_block_size oft_target module_dropout', 'OFT', to='finetuning_type: oft'),
     **_todo('use_apollo apollo_target apollo_rank apollo_update_interval apollo_scale apollo_proj '
             'apollo_proj_type apollo_scale_type apollo_layerwise apollo_scale_front', 'the APOLLO optimizer'),
     **_todo('use_adam_mini', 'the Adam-mini optimizer'), **_todo('use_muon', 'the Muon optimizer'),
@@ -581,9 +595,6 @@ LF_KEYS = {
             'this preference-loss setting (TRL 1.15 has no cDPO smoothing of '
             "the sigmoid loss, and its bco_pair loss has no running reward baseline, unlike LF's)"),
     **_todo('ref_model ref_model_adapters ref_model_quantization_bit', 'a separate reference model'),
-    **_todo('reward_model reward_model_adapters reward_model_quantization_bit reward_model_type '
-            'ppo_buffer_size ppo_epochs ppo_score_norm ppo_target ppo_whiten_rewards',
-            'PPO', to='stage: ppo'),
     **_todo('galore_layerwise galore_proj_type', 'this GaLore setting'),
     **_todo('badam_start_block badam_update_ratio badam_mask_mode', 'this BAdam setting'),
     **_todo('pissa_convert', 'converting a PiSSA adapter to LoRA at the end'),
@@ -593,7 +604,7 @@ LF_KEYS = {
             'upcast_layernorm upcast_lmhead_output use_unsloth_gc moe_aux_loss_coef infer_dtype '
             'print_param_status',
             'this Model Loader setting'),
-    **_todo('preserve_thinking eval_on_each_dataset tokenized_path eval_num_beams', 'this data setting'),
+    **_todo('preserve_thinking eval_on_each_dataset eval_num_beams', 'this data setting'),
     **_todo('compute_accuracy disable_shuffling', 'this training setting'),
     **_todo('enable_torch_profiler profiler_output_dir profiler_wait_steps profiler_warmup_steps '
             'profiler_active_steps profiler_repeat profiler_record_shapes profiler_profile_memory '
@@ -609,10 +620,7 @@ LF_VALUES = {
     ('flash_attn', 'fa3'): LFKey('refuse', 'FlashAttention-3 is not a setting: LLaMA-Factory 0.9.5 itself '
                                  'raises NotImplementedError for it (it picks FA3 only for gpt-oss); '
                                  'use flash_attn: auto or fa2'),
-    ('rope_scaling', 'llama3'): LFKey('todo', "Llama 3's RoPE scaling in the Model Loader",
-                                      to='rope_scaling: llama3'),
-    ('stage', 'ppo'): LFKey('todo', 'PPO', to='stage: ppo'),
-    ('finetuning_type', 'oft'): LFKey('todo', 'OFT', to='finetuning_type: oft'),
+    ('stage', 'ppo'): LFKey('refuse', _PPO),
     ('pref_loss', 'kto_pair'): LFKey('todo', 'the kto_pair preference loss', to='pref_loss: kto_pair'),
 }  # values of llmft keys that LLaMA-Factory has and llmft does not (yet)
 
@@ -769,14 +777,22 @@ def unsloth_unsupported(c:dict) -> list[tuple[str, str]]:
 
 def _compat_errors(c:dict) -> list[ConfigIssue]:
     errs = []
-    if c['quantization_bit'] is not None and c['finetuning_type'] != 'lora':
+    if c['quantization_bit'] is not None and c['finetuning_type'] not in ('lora', 'oft'):
         errs.append(ConfigIssue('quantization_bit', f"{c['quantization_bit']}-bit weights cannot be trained "
-                                f"directly; use finetuning_type: lora (QLoRA) or drop quantization_bit "
+                                f"directly; use finetuning_type: lora (QLoRA) or oft, or drop "
+                                f"quantization_bit "
                                 f"(finetuning_type is {c['finetuning_type']})"))
+    if c['finetuning_type'] == 'oft' and (c['oft_rank'] == 0) == (c['oft_block_size'] == 0):
+        errs.append(ConfigIssue('oft_rank', 'OFT splits each layer either into oft_rank blocks or into '
+                                'blocks of oft_block_size: set exactly one of them (the other 0); got '
+                                f"oft_rank {c['oft_rank']}, oft_block_size {c['oft_block_size']}"))
     if c['bf16'] and c['fp16']: errs.append(ConfigIssue('fp16', 'bf16 and fp16 are both on; choose one'))
     if c['pure_bf16'] and c['fp16']:
         errs.append(ConfigIssue('pure_bf16',
                                 'pure_bf16 keeps the model in bf16 and cannot be combined with fp16'))
+    if c['tokenized_path'] and c['streaming']:
+        errs.append(ConfigIssue('tokenized_path', 'streamed data is read as it trains, so it cannot be saved '
+                                'tokenized: drop streaming or tokenized_path'))
     if c['use_galore'] and c['use_badam']:
         errs.append(ConfigIssue('use_badam', 'GaLore and BAdam are alternative optimizers; choose one'))
     for k, name in (('use_galore', 'GaLore'), ('use_badam', 'BAdam')):

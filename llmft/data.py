@@ -13,10 +13,11 @@ from .templates import (ChatTemplate, apply_template, encode_with_template, func
                              get_template, hf_messages, run_template)
 
 # %% auto #0
-__all__ = ['DataError', 'bundled_data_dir', 'load_dataset_info', 'DatasetAttr', 'resolve_dataset', 'iter_records', 'align_record',
-           'stage_kind', 'load_records', 'config_template', 'set_template', 'encode_chat', 'encode_text', 'ExampleView',
-           'pack_rows', 'pack_stream', 'DataCollator', 'DatasetStats', 'DataReport', 'DatasetBundle', 'get_dataset',
-           'data_report', 'records_dataset', 'fill_identity']
+__all__ = ['TOKENIZED_MARK', 'DataError', 'bundled_data_dir', 'load_dataset_info', 'DatasetAttr', 'resolve_dataset',
+           'iter_records', 'align_record', 'stage_kind', 'load_records', 'config_template', 'set_template',
+           'encode_chat', 'encode_text', 'ExampleView', 'pack_rows', 'pack_stream', 'DataCollator', 'DatasetStats',
+           'DataReport', 'DatasetBundle', 'save_tokenized', 'load_tokenized', 'get_dataset', 'data_report',
+           'records_dataset', 'fill_identity']
 
 # %% ../nbs/02_data.ipynb #b6c4dd70
 class DataError(ValueError):
@@ -647,16 +648,74 @@ def _load_merged(names:list, cfg, tokenizer, kind, report):
         parts.append(ds); report.datasets.append(stats); report.bad += bad
     return _merge(parts, cfg)
 
+# %% ../nbs/02_data.ipynb #b7e4a001
+TOKENIZED_MARK = 'llmft_tokenized.json'  # written last: a folder without it is not (yet) tokenized data
+
+def _tokenized_meta(cfg:Config) -> dict:
+    keys = ('stage', 'dataset', 'eval_dataset', 'template', 'cutoff_len', 'packing', 'val_size',
+            'max_samples')
+    return {k: getattr(cfg, k) for k in keys} | {'kind': stage_kind(cfg.stage)}
+
+def save_tokenized(bundle:DatasetBundle,  # what `get_dataset` made
+                   cfg:Config,            # the run; `cfg.tokenized_path` is where it goes
+                  ) -> Path:
+    "Save `bundle`'s train (and eval) data at `cfg.tokenized_path`, whole or not at all (the mark goes last)."
+    import datasets, tempfile
+    dest = Path(cfg.tokenized_path)
+    _tokenized_target(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    parts = {'train': bundle.train} | ({'validation': bundle.eval} if bundle.eval is not None else {})
+    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f'.{dest.name}.partial-'))
+    try:
+        datasets.DatasetDict(parts).save_to_disk(str(tmp))
+        (tmp/TOKENIZED_MARK).write_text(json.dumps(_tokenized_meta(cfg), indent=1))
+        os.replace(tmp, dest)  # replaces nothing but an empty folder
+    except BaseException:
+        import shutil
+        shutil.rmtree(tmp, ignore_errors=True)  # our own half-written copy, never the user's files
+        raise
+    print(f'tokenized data saved to {dest}; runs with tokenized_path: {dest} read it', file=sys.stderr)
+    return dest
+
+def _tokenized_target(p:Path):
+    "Refuse to write tokenized data over anything but a missing or empty folder."
+    if p.exists() and (not p.is_dir() or any(p.iterdir())):
+        raise DataError(f'tokenized_path {p} holds other files and no {TOKENIZED_MARK}: llmft writes '
+                        'tokenized data only to a new or empty folder; choose another tokenized_path')
+
+def load_tokenized(cfg:Config,  # the run; `cfg.tokenized_path` is read
+                   tokenizer,   # for the report's example
+                  ) -> DatasetBundle|None:
+    "The data an earlier run saved at `cfg.tokenized_path`, or None when there is none yet."
+    import datasets
+    p = Path(cfg.tokenized_path)
+    if not (p/TOKENIZED_MARK).is_file(): _tokenized_target(p); return None
+    meta, kind = json.loads((p/TOKENIZED_MARK).read_text()), stage_kind(cfg.stage)
+    if meta['kind'] != kind:
+        raise DataError(f"tokenized_path {p} holds data made for stage {meta['stage']}, not {cfg.stage}: "
+                        'give another tokenized_path')
+    dd = datasets.load_from_disk(str(p))
+    train, ev = dd['train'], dd['validation'] if 'validation' in dd else None
+    st = DatasetStats(f"tokenized {meta['dataset']}", str(p), rows=len(train), examples=len(train))
+    if 'labels' in train.column_names:
+        for l in train['labels']:
+            st.total_tokens += len(l); st.trained_tokens += sum(x != -100 for x in l)
+    report = DataReport(cfg.stage, [st], len(train), len(ev) if ev is not None else 0)
+    if kind in ('sft', 'pt') and len(train): report.example = ExampleView(tokenizer, train[0])
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    return DatasetBundle(train, ev, report, DataCollator(pad) if kind in ('sft', 'pt') else None)
+
 # %% ../nbs/02_data.ipynb #6bd4ca34
 def get_dataset(cfg:Config,  # the run: dataset, dataset_dir, stage, template, cutoff_len, val_size, packing
                 tokenizer,   # the Model Loader's tokenizer; its chat template becomes `cfg.template`'s
                ) -> DatasetBundle:
     "Load, align, tokenize, merge, split and pack the datasets of `cfg` for its stage; the report has counts."
-    if not cfg.dataset:
-        raise DataError('no dataset set: give dataset (registry names or file paths, comma-separated)')
     kind = stage_kind(cfg.stage)
     if kind == 'sft' or (kind == 'pt' and cfg.template):
         set_template(tokenizer, config_template(cfg), getattr(cfg, 'enable_thinking', True))
+    if cfg.tokenized_path and (saved := load_tokenized(cfg, tokenizer)) is not None: return saved
+    if not cfg.dataset:
+        raise DataError('no dataset set: give dataset (registry names or file paths, comma-separated)')
     report = DataReport(cfg.stage)
     train = _load_merged(cfg.listed('dataset'), cfg, tokenizer, kind, report)
     ev = None
@@ -687,7 +746,9 @@ def get_dataset(cfg:Config,  # the run: dataset, dataset_dir, stage, template, c
     if not cfg.streaming: report.train_rows, report.eval_rows = len(train), (len(ev) if ev is not None else 0)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     coll = DataCollator(pad) if kind in ('sft', 'pt') else None
-    return DatasetBundle(train, ev, report, coll)
+    bundle = DatasetBundle(train, ev, report, coll)
+    if cfg.tokenized_path: save_tokenized(bundle, cfg)
+    return bundle
 
 # %% ../nbs/02_data.ipynb #76e4d489
 def data_report(cfg:Config, tokenizer) -> str:

@@ -120,6 +120,12 @@ def estimate_memory(cfg:Config, model_config=None, gradient_checkpointing:bool|N
         n_train = L*sum(cfg.lora_rank*(lin[t][0] + lin[t][1]) + (lin[t][1] if cfg.use_dora else 0)
                         for t in tgt)
         extra = n_train                         # adapters live beside the weights
+    elif ft == 'oft':  # per layer, in/b blocks of b(b-1)/2 rotation parameters (b the block size)
+        tgt = (list(lin) if cfg.oft_target.strip() == 'all'
+               else [t for t in cfg.listed('oft_target') if t in lin])
+        blk = lambda n: cfg.oft_block_size or max(n // cfg.oft_rank, 1)
+        n_train = L*sum(lin[t][0]*(blk(lin[t][0]) - 1)//2 for t in tgt)
+        extra = n_train
     elif ft == 'freeze':
         train_layers = min(abs(cfg.freeze_trainable_layers), L)
         n_train = train_layers*pc['layer']

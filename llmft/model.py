@@ -16,10 +16,10 @@ from .memory import estimate_memory, gpu_budget
 
 # %% auto #0
 __all__ = ['load_model_config', 'load_tokenizer', 'check_prequantized', 'quantization_config', 'lora_targets', 'apply_freeze',
-           'lora_config', 'prompt_config', 'unsloth_decision', 'use_unsloth', 'import_unsloth', 'Decisions',
-           'checkpointing_decision', 'decide', 'as_decisions', 'LoadedModel', 'count_params', 'chat_as_trained',
-           'load_model', 'load_adapters', 'load_pretrained', 'trained_config', 'load_trained', 'make_optimizer',
-           'save_model']
+           'lora_config', 'oft_config', 'prompt_config', 'unsloth_decision', 'use_unsloth', 'import_unsloth',
+           'Decisions', 'checkpointing_decision', 'decide', 'as_decisions', 'LoadedModel', 'count_params',
+           'chat_as_trained', 'load_model', 'load_adapters', 'load_pretrained', 'trained_config', 'load_trained',
+           'make_optimizer', 'save_model']
 
 # %% ../nbs/03_model.ipynb #a0c1d002
 def _hub_error(src, e) -> OSError:
@@ -183,6 +183,13 @@ def lora_config(cfg:Config, model):
                       lora_dropout=cfg.lora_dropout, target_modules=lora_targets(model, cfg.lora_target),
                       modules_to_save=mts, use_dora=cfg.use_dora, use_rslora=cfg.use_rslora,
                       init_lora_weights=init)
+
+def oft_config(cfg:Config, model):
+    "The PEFT `OFTConfig` of `cfg`: orthogonal blocks (`oft_block_size` or `oft_rank`) on `oft_target`."
+    from peft import OFTConfig
+    return OFTConfig(task_type=_task(cfg), r=cfg.oft_rank, oft_block_size=cfg.oft_block_size,
+                     module_dropout=cfg.module_dropout, target_modules=lora_targets(model, cfg.oft_target),
+                     modules_to_save=cfg.listed('additional_target') or None)
 
 def prompt_config(cfg:Config, model):
     "The PEFT config of a prompt-learning method: prefix tuning, prompt tuning or P-tuning."
@@ -413,7 +420,8 @@ def _rope(model_config, cfg:Config) -> str|None:
     factor = float(math.ceil(cfg.cutoff_len / ctx))
     rp = dict(getattr(model_config, 'rope_parameters', None) or {})
     rp.update(rope_type=cfg.rope_scaling, factor=factor)
-    if cfg.rope_scaling == 'yarn': rp['original_max_position_embeddings'] = ctx
+    if cfg.rope_scaling != 'linear': rp['original_max_position_embeddings'] = ctx  # as LF sets them
+    if cfg.rope_scaling == 'llama3': rp.update(low_freq_factor=1.0, high_freq_factor=4.0)
     model_config.rope_parameters = rp
     model_config.max_position_embeddings = ctx * int(factor)
     return f'{cfg.rope_scaling} x{factor:g} ({ctx} -> {ctx*int(factor)} tokens)'
@@ -593,6 +601,13 @@ def _apply_method(loaded:LoadedModel):
                 + (' + LoftQ init' if cfg.loftq_init else '') + (' + LoRA+' if cfg.loraplus_lr_ratio else ''))
         rep['method'] = (f"{kind}{' (Unsloth)' if dec.unsloth else ''}: r={lc.r}, alpha={lc.lora_alpha}, "
                          f"dropout={lc.lora_dropout} on {', '.join(sorted(lc.target_modules))}"
+                         + (' + score head' if rm else ''))
+    elif ft == 'oft':
+        oc = oft_config(cfg, model)
+        model = get_peft_model(model, oc)
+        blocks = f'blocks of {oc.oft_block_size}' if oc.oft_block_size else f'{oc.r} blocks'
+        rep['method'] = (f"{'Q' if cfg.quantization_bit else ''}OFT: {blocks}, module dropout "
+                         f"{oc.module_dropout} on {', '.join(sorted(oc.target_modules))}"
                          + (' + score head' if rm else ''))
     elif ft in ('prefix_tuning', 'prompt_tuning', 'p_tuning'):
         model = get_peft_model(model, prompt_config(cfg, model))

@@ -48,8 +48,10 @@ def field_visible(key:str, values:dict) -> bool:
     ft, stage = values.get('finetuning_type', 'lora'), values.get('stage', 'sft')
     on = lambda k: str(values.get(k)).lower() in ('true', '1')
     if (key.startswith(('lora_', 'pissa_', 'loraplus_')) or
-        key in ('use_dora', 'use_rslora', 'loftq_init', 'additional_target')):
+        key in ('use_dora', 'use_rslora', 'loftq_init')):
         return ft == 'lora' and (not key.startswith('pissa_iter') or on('pissa_init'))
+    if key.startswith('oft_') or key == 'module_dropout': return ft == 'oft'
+    if key == 'additional_target': return ft in ('lora', 'oft')
     if key.startswith('freeze_'): return ft == 'freeze'
     if key == 'num_virtual_tokens': return ft in ('prefix_tuning', 'prompt_tuning', 'p_tuning')
     if key.startswith('galore_'): return on('use_galore')
