@@ -14,7 +14,7 @@ from .hardware import detect_hardware, persona, persona_key
 
 # %% auto #0
 __all__ = ['CHAT_HELP', 'config_from_args', 'cmd_models', 'cmd_check', 'cmd_doctor', 'cmd_demo', 'cmd_train', 'cmd_chat',
-           'cmd_api', 'cmd_predict', 'cmd_eval', 'cmd_export', 'cmd_template', 'error_line', 'main']
+           'cmd_api', 'cmd_predict', 'cmd_eval', 'cmd_export', 'cmd_template', 'cmd_expand', 'error_line', 'main']
 
 # %% ../nbs/08_cli.ipynb #399e9553
 def config_from_args(args, hardware=None):
@@ -326,6 +326,16 @@ def _template_parser(sub):
     t.add_argument('--bos', default='<s>', help="the model's BOS text")
     t.add_argument('--eos', default='</s>', help="the model's EOS text, unless the template sets it")
 
+# %% ../nbs/08_cli.ipynb #29f17614
+def cmd_expand(args) -> int:
+    "Write MODEL grown by `--num-expand` identity blocks to OUTPUT_DIR (LLaMA Pro), and how to train them."
+    from llmft.model import expand_blocks
+    out = expand_blocks(args.model, args.output_dir, args.num_expand)
+    print(f'expanded {args.model} by {args.num_expand} blocks into {out}; train them with '
+          f'model_name_or_path: {out}, use_llama_pro: true, finetuning_type: freeze, '
+          f'freeze_trainable_layers: {args.num_expand}')
+    return 0
+
 # %% ../nbs/08_cli.ipynb #8a2d4c6e
 def error_line(e:BaseException) -> str:
     "The message a command prints for `e`: one line naming the problem and what to do (a `DataError` as is)."
@@ -388,6 +398,11 @@ def _parser():
                  doctor='check this machine and a config for what breaks runs, and what to do')
     for cmd, h in helps.items(): with_config(sub.add_parser(cmd, help=h))
     _template_parser(sub)
+    e = sub.add_parser('expand', help="grow a model with LLaMA Pro's identity blocks "
+                       '(train them with use_llama_pro)')
+    e.add_argument('model', help='the model: a known name, model folder or GGUF file')
+    e.add_argument('output_dir', help='a new folder for the expanded model')
+    e.add_argument('--num-expand', type=int, required=True, help='layers to add (it divides the layer count)')
     return p
 
 def _split_config(args):
@@ -403,5 +418,5 @@ def main(argv=None) -> int:
     if not args.command: p.print_help(); return 0
     cmds = {'models': cmd_models, 'check': cmd_check, 'demo': cmd_demo, 'train': cmd_train, 'chat': cmd_chat,
             'api': cmd_api, 'predict': cmd_predict, 'eval': cmd_eval, 'export': cmd_export,
-            'template': cmd_template, 'doctor': cmd_doctor}
+            'template': cmd_template, 'doctor': cmd_doctor, 'expand': cmd_expand}
     return _guarded(args.command, cmds[args.command], _split_config(args))

@@ -121,6 +121,8 @@ class MethodKeys:
                                         'freeze: extra modules to train outside the '
                                         'layers (e.g. embed_tokens,norm)',
                                         'method')
+    use_llama_pro:bool = opt(False, 'LLaMA Pro: train only the blocks `llmft expand` added '
+                             '(freeze_trainable_layers is their number; freeze or LoRA)', 'method')
     num_virtual_tokens:int = opt(20, 'Prompt methods: number of virtual tokens', 'method', min=1)
     use_galore:bool = opt(False,
                           'GaLore: gradient low-rank projection optimizer '
@@ -223,6 +225,8 @@ class TrainKeys:
     pref_loss:str = opt('sigmoid', 'Preference loss for dpo: sigmoid (DPO), hinge, ipo, orpo or simpo',
                         'train', choices=['sigmoid', 'hinge', 'ipo', 'orpo', 'simpo'])
     pref_beta:float = opt(0.1, 'Preference loss temperature beta', 'train', min=0.0, min_exclusive=True)
+    dpo_label_smoothing:float = opt(0.0, 'cDPO: the chance that a preference pair is flipped, below 0.5 '
+                                    '(pref_loss: sigmoid)', 'train', min=0.0)
     pref_ftx:float = opt(0.0,
                          'Weight of an SFT loss on the chosen answer, added to the preference loss (dpo)',
                          'train', min=0.0)
@@ -587,13 +591,11 @@ LF_KEYS = {
     **_todo('use_apollo apollo_target apollo_rank apollo_update_interval apollo_scale apollo_proj '
             'apollo_proj_type apollo_scale_type apollo_layerwise apollo_scale_front', 'the APOLLO optimizer'),
     **_todo('use_adam_mini', 'the Adam-mini optimizer'), **_todo('use_muon', 'the Muon optimizer'),
-    **_todo('use_llama_pro', 'LLaMA Pro (freeze with expanded blocks)'),
     **_todo('mixture_of_depths', 'mixture-of-depths'),
     **_todo('use_dft_loss', 'the DFT loss'), **_todo('use_asft_loss asft_alpha', 'the ASFT loss'),
     **_todo('use_eaft_loss eaft_alpha', 'the EAFT loss'),
-    **_todo('pref_bco_weight dpo_label_smoothing',
-            'this preference-loss setting (TRL 1.15 has no cDPO smoothing of '
-            "the sigmoid loss, and its bco_pair loss has no running reward baseline, unlike LF's)"),
+    **_todo('pref_bco_weight', "LF's BCO term (TRL 1.15's bco_pair loss has no running reward baseline, "
+            "unlike LF's)"),
     **_todo('ref_model ref_model_adapters ref_model_quantization_bit', 'a separate reference model'),
     **_todo('galore_layerwise galore_proj_type', 'this GaLore setting'),
     **_todo('badam_start_block badam_update_ratio badam_mask_mode', 'this BAdam setting'),
@@ -790,6 +792,10 @@ def _compat_errors(c:dict) -> list[ConfigIssue]:
     if c['pure_bf16'] and c['fp16']:
         errs.append(ConfigIssue('pure_bf16',
                                 'pure_bf16 keeps the model in bf16 and cannot be combined with fp16'))
+    if c['use_llama_pro'] and c['finetuning_type'] not in ('freeze', 'lora'):
+        errs.append(ConfigIssue('use_llama_pro', 'LLaMA Pro trains only the expanded blocks: use '
+                                f"finetuning_type: freeze or lora (finetuning_type is "
+                                f"{c['finetuning_type']})"))
     if c['tokenized_path'] and c['streaming']:
         errs.append(ConfigIssue('tokenized_path', 'streamed data is read as it trains, so it cannot be saved '
                                 'tokenized: drop streaming or tokenized_path'))
@@ -818,6 +824,13 @@ def _compat_errors(c:dict) -> list[ConfigIssue]:
     if c['interleave_probs'] and c['mix_strategy'] == 'concat':
         errs.append(ConfigIssue('interleave_probs', 'probabilities only apply when mix_strategy is '
                                 'interleave_under, interleave_over or interleave_once'))
+    if c['dpo_label_smoothing'] >= 0.5:
+        errs.append(ConfigIssue('dpo_label_smoothing', 'a pair flipped half the time or more teaches the '
+                                'opposite preference: give a value below 0.5 '
+                                f"(got {c['dpo_label_smoothing']})"))
+    elif c['dpo_label_smoothing'] and c['pref_loss'] != 'sigmoid':
+        errs.append(ConfigIssue('dpo_label_smoothing', "cDPO's label smoothing is a setting of the sigmoid "
+                                f"loss (pref_loss is {c['pref_loss']}); drop it or use pref_loss: sigmoid"))
     if c['pref_ftx'] and c['pref_loss'] == 'orpo':
         errs.append(ConfigIssue('pref_ftx',
                                 "ORPO's loss already holds an SFT term on the chosen answer; drop pref_ftx"))

@@ -15,11 +15,11 @@ from .hardware import (Hardware, Processes, detect_hardware, choose_precision, c
 from .memory import estimate_memory, gpu_budget
 
 # %% auto #0
-__all__ = ['load_model_config', 'load_tokenizer', 'check_prequantized', 'quantization_config', 'lora_targets', 'apply_freeze',
-           'lora_config', 'oft_config', 'prompt_config', 'unsloth_decision', 'use_unsloth', 'import_unsloth',
-           'Decisions', 'checkpointing_decision', 'decide', 'as_decisions', 'LoadedModel', 'count_params',
-           'chat_as_trained', 'load_model', 'load_adapters', 'load_pretrained', 'trained_config', 'load_trained',
-           'make_optimizer', 'save_model']
+__all__ = ['ZEROED', 'load_model_config', 'load_tokenizer', 'check_prequantized', 'quantization_config', 'lora_targets',
+           'trained_layers', 'apply_freeze', 'lora_config', 'oft_config', 'prompt_config', 'unsloth_decision',
+           'use_unsloth', 'import_unsloth', 'Decisions', 'checkpointing_decision', 'decide', 'as_decisions',
+           'LoadedModel', 'count_params', 'chat_as_trained', 'load_model', 'load_adapters', 'load_pretrained',
+           'expand_blocks', 'trained_config', 'load_trained', 'make_optimizer', 'save_model']
 
 # %% ../nbs/03_model.ipynb #a0c1d002
 def _hub_error(src, e) -> OSError:
@@ -144,11 +144,21 @@ def _layers(model):
     if best is None: raise ValueError('could not find the decoder layers of this model')
     return best
 
-def apply_freeze(model, cfg:Config) -> list[str]:
-    "Freeze all but `freeze_extra_modules` and the last (first if < 0) `freeze_trainable_layers`' modules."
-    path, layers = _layers(model)
+def trained_layers(n_layers:int, cfg:Config) -> range:
+    "The decoder layers trained: the last (first if < 0) `freeze_trainable_layers`, or LLaMA Pro's new ones."
     n = cfg.freeze_trainable_layers
-    idx = range(max(0, len(layers)-n), len(layers)) if n > 0 else range(min(-n, len(layers)))
+    if not cfg.use_llama_pro:
+        return range(max(0, n_layers-n), n_layers) if n > 0 else range(min(-n, n_layers))
+    if n <= 0 or n_layers % n:
+        msg = (f'LLaMA Pro trains the blocks `llmft expand` added: give their number (num_expand), which '
+               f'divides the {n_layers} layers of this model; got {n}')
+        raise ConfigError([ConfigIssue('freeze_trainable_layers', msg)])
+    return range(n_layers // n - 1, n_layers, n_layers // n)  # the last layer of each group is the new one
+
+def apply_freeze(model, cfg:Config) -> list[str]:
+    "Freeze all but `freeze_extra_modules` and the `trained_layers`' modules."
+    path, layers = _layers(model)
+    idx = trained_layers(len(layers), cfg)
     mods, extra = cfg.listed('freeze_trainable_modules'), cfg.listed('freeze_extra_modules')
     avail = sorted({n.split('.')[0] for n, _ in layers[0].named_children()})
     bad = [m for m in mods if m != 'all' and m not in avail]
@@ -179,8 +189,13 @@ def lora_config(cfg:Config, model):
     init = True
     if cfg.pissa_init: init = 'pissa' if cfg.pissa_iter == -1 else f'pissa_niter_{cfg.pissa_iter}'
     mts = cfg.listed('additional_target') or None
+    tm = lora_targets(model, cfg.lora_target)
+    if cfg.use_llama_pro:  # only in the expanded blocks
+        path, layers = _layers(model)
+        tm = [f'{path}.{i}.{n}' for i in trained_layers(len(layers), cfg)
+              for n, _ in layers[i].named_modules() if n.split('.')[-1] in tm]
     return LoraConfig(task_type=_task(cfg), r=cfg.lora_rank, lora_alpha=cfg.lora_alpha or 2*cfg.lora_rank,
-                      lora_dropout=cfg.lora_dropout, target_modules=lora_targets(model, cfg.lora_target),
+                      lora_dropout=cfg.lora_dropout, target_modules=tm,
                       modules_to_save=mts, use_dora=cfg.use_dora, use_rslora=cfg.use_rslora,
                       init_lora_weights=init)
 
@@ -662,6 +677,45 @@ def load_pretrained(name_or_path:str=DEFAULT_MODEL,   # a known name, model fold
     lm = load_model(make_config(model_name_or_path=name_or_path, trust_remote_code=trust_remote_code),
                     hardware, trainable=False)
     return lm.model, lm.tokenizer
+
+# %% ../nbs/03_model.ipynb #5c4cd168
+ZEROED = ('o_proj', 'down_proj')  # the output projections of a new block (attention, MLP)
+
+def expand_blocks(src:str,         # the model: a known name, model folder or GGUF file
+                  out_dir,         # a new (or empty) folder for the expanded model
+                  num_expand:int,  # layers to add: one after every num_layers/num_expand
+                  hardware:Hardware|None=None,
+                 ) -> Path:
+    "LLaMA Pro's block expansion of `src` into `out_dir`: new layers that start as the identity."
+    out_dir = Path(out_dir)
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise FileExistsError(f'{out_dir} already holds files; give a new folder for the expanded model')
+    model, tok = load_pretrained(src, hardware)
+    path, layers = _layers(model)
+    if num_expand < 1 or len(layers) % num_expand:
+        raise ValueError(f'num_expand must divide the {len(layers)} layers of {src}; got {num_expand}')
+    split, order = len(layers) // num_expand, []
+    for i in range(len(layers)): order += [(i, False)] + ([(i, True)] if (i+1) % split == 0 else [])
+    sd, new, zeroed = model.state_dict(), {}, 0
+    for k, v in sd.items():
+        if not k.startswith(f'{path}.'): new[k] = v
+    for j, (i, added) in enumerate(order):
+        for k, v in sd.items():
+            if not k.startswith(f'{path}.{i}.'): continue
+            rest = k[len(f'{path}.{i}.'):]
+            zero = added and any(f'{z}.' in f'.{rest}' for z in ZEROED)
+            new[f'{path}.{j}.{rest}'] = v.new_zeros(v.shape) if zero else v.clone()
+            zeroed += zero
+    if not zeroed:
+        raise ValueError(f"{src}'s layers have no {' or '.join(ZEROED)} to zero: LLaMA Pro expands "
+                         'Llama-style decoder layers')
+    mc = model.config
+    if getattr(mc, 'layer_types', None): mc.layer_types = [mc.layer_types[i] for i, _ in order]
+    mc.num_hidden_layers = len(order)
+    grown = type(model)(mc)  # the Model Loader's own build: same class, more layers
+    grown.load_state_dict(new)
+    grown.generation_config = model.generation_config
+    return write_atomic_dir(out_dir, lambda tmp: (grown.save_pretrained(tmp), tok.save_pretrained(tmp)))
 
 # %% ../nbs/03_model.ipynb #a0c1d044
 def trained_config(adapter_dir, cfg:Config|None=None) -> Config:

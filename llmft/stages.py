@@ -69,9 +69,13 @@ def _dpo_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collat
     dec = as_decisions(cfg, hardware)
     if cfg.pref_loss in ('sigmoid', 'hinge', 'ipo'):
         from trl import DPOConfig, DPOTrainer
-        ftx = dict(loss_type=[cfg.pref_loss, 'sft'], loss_weights=[1.0, cfg.pref_ftx]) if cfg.pref_ftx else \
-              dict(loss_type=[cfg.pref_loss])  # pref_ftx: TRL's sft loss, the chosen answer's mean token NLL
-        args = _trl_args(DPOConfig, cfg, dec, beta=cfg.pref_beta, ld_alpha=cfg.ld_alpha, **ftx)
+        types, weights, eps = [cfg.pref_loss], [1.0], cfg.dpo_label_smoothing
+        # cDPO, (1-e)*S + e*S(-d), is 2(1-e)*S - (1-2e)*R in TRL's sigmoid (S) and robust (R) losses
+        if eps: types, weights = ['sigmoid', 'robust'], [2*(1-eps), -(1-2*eps)]
+        # pref_ftx: TRL's sft loss, the chosen answer's mean token NLL
+        if cfg.pref_ftx: types, weights = types + ['sft'], weights + [cfg.pref_ftx]
+        args = _trl_args(DPOConfig, cfg, dec, beta=cfg.pref_beta, ld_alpha=cfg.ld_alpha, loss_type=types,
+                         loss_weights=weights, label_smoothing=eps)
         cls = DPOTrainer
     elif cfg.pref_loss == 'orpo':
         from trl.experimental.orpo import ORPOConfig, ORPOTrainer
