@@ -140,6 +140,35 @@ class MethodKeys:
     badam_switch_interval:int = opt(50, 'BAdam: steps between block switches', 'method', min=1)
     badam_switch_mode:str = opt('ascending', 'BAdam: order of blocks: ascending, descending, random or fixed',
                                 'method', choices=['ascending', 'descending', 'random', 'fixed'])
+    use_apollo:bool = opt(False,
+                          'APOLLO: AdamW with its update scaled from a low-rank sketch of the gradient '
+                          '(full-parameter training in about SGD memory)',
+                          'method')
+    apollo_target:str = opt('all',
+                            'APOLLO: modules it applies to (all linear layers, or comma-separated names)',
+                            'method')
+    apollo_rank:int = opt(16, 'APOLLO: rank of the gradient sketch', 'method', min=1)
+    apollo_update_interval:int = opt(200, 'APOLLO: steps between projection updates', 'method', min=1)
+    apollo_scale:float = opt(32.0, 'APOLLO: scale of the update', 'method', min=0.0, min_exclusive=True)
+    apollo_proj:str = opt('random', 'APOLLO: projection: random or svd', 'method', choices=['svd', 'random'])
+    apollo_proj_type:str = opt('std', 'APOLLO: side that is projected: std (the shorter), right or left',
+                               'method', choices=['std', 'right', 'left'])
+    apollo_scale_type:str = opt('channel',
+                                'APOLLO: scaling per channel or per tensor (tensor with '
+                                'apollo_rank 1 is APOLLO-Mini)',
+                                'method', choices=['channel', 'tensor'])
+    apollo_scale_front:bool = opt(False,
+                                  'APOLLO: apply apollo_scale before the norm-growth '
+                                  'limiter instead of after',
+                                  'method')
+    use_adam_mini:bool = opt(False,
+                             'Adam-mini: Adam with one second moment per block (about half of '
+                             "AdamW's optimizer memory)",
+                             'method')
+    use_muon:bool = opt(False,
+                        'Muon: orthogonalized momentum for the hidden 2-D weight matrices, AdamW for '
+                        'embeddings, head, norms and biases',
+                        'method')
     optim:str = opt('adamw_torch',
                     'Optimizer name as in TrainingArguments (adamw_torch, '
                     'adamw_8bit, paged_adamw_8bit, sgd, ...)',
@@ -309,7 +338,8 @@ class ServeKeys:
 # %% ../nbs/00_config.ipynb #96ab9431
 # the keys written comma-separated
 LIST_KEYS = ('dataset', 'eval_dataset', 'adapter_name_or_path', 'lora_target', 'oft_target',
-             'additional_target', 'galore_target', 'freeze_trainable_modules', 'freeze_extra_modules',
+             'additional_target', 'galore_target', 'apollo_target', 'freeze_trainable_modules',
+             'freeze_extra_modules',
              'new_special_tokens', 'report_to', 'metrics', 'interleave_probs')
 
 @dataclass
@@ -534,6 +564,13 @@ LF_KEYS = {
     'skip_special_tokens': _same('llmft strips special tokens from generated text', ok=(True,)),
     'badam_mode': _same("llmft's BAdam switches whole layers (badam_mode: layer)", ok=('layer',)),
     'badam_verbose': _same('llmft logs BAdam block switches itself'),
+    'apollo_layerwise': _same("layer-wise APOLLO is not supported: llmft's APOLLO updates every layer "
+                              'after the backward pass, as one optimizer (apollo_layerwise: false); the '
+                              'layer-wise mode steps each layer inside the backward pass, outside the '
+                              'Trainer: checkpoints would not hold its state (a '
+                              'resumed run would restart APOLLO from zero), max_grad_norm clipping and fp16 '
+                              'loss scaling would be skipped, and gradient accumulation is impossible',
+                              ok=(False,)),
     'export_device': _same('llmft picks the device an export runs on', ok=('cpu', 'auto')),
     'export_legacy_format': _same('llmft exports safetensors only (export_legacy_format: false)',
                                   ok=(False,)),
@@ -588,9 +625,6 @@ LF_KEYS = {
     **_no('reward_model reward_model_adapters reward_model_quantization_bit reward_model_type '
           'ppo_buffer_size ppo_epochs ppo_score_norm ppo_target ppo_whiten_rewards', _PPO),
     # methods and switches a later change adds (each names the llmft key it will set)
-    **_todo('use_apollo apollo_target apollo_rank apollo_update_interval apollo_scale apollo_proj '
-            'apollo_proj_type apollo_scale_type apollo_layerwise apollo_scale_front', 'the APOLLO optimizer'),
-    **_todo('use_adam_mini', 'the Adam-mini optimizer'), **_todo('use_muon', 'the Muon optimizer'),
     **_todo('mixture_of_depths', 'mixture-of-depths'),
     **_todo('use_dft_loss', 'the DFT loss'), **_todo('use_asft_loss asft_alpha', 'the ASFT loss'),
     **_todo('use_eaft_loss eaft_alpha', 'the EAFT loss'),
@@ -777,6 +811,36 @@ def unsloth_unsupported(c:dict) -> list[tuple[str, str]]:
         out.append(('rope_scaling', f"rope_scaling: {c['rope_scaling']} (it applies its own)"))
     return out
 
+# the keys that pick the optimizer `llmft.model.make_optimizer` builds
+_OPTIMIZERS = {'loraplus_lr_ratio': 'LoRA+', 'use_galore': 'GaLore', 'use_badam': 'BAdam',
+               'use_apollo': 'APOLLO', 'use_adam_mini': 'Adam-mini', 'use_muon': 'Muon'}
+
+def _optimizer_errors(c:dict) -> list[ConfigIssue]:
+    "One optimizer per run, with a finetuning_type, `optim` and engine it works with."
+    errs, ft, on = [], c['finetuning_type'], [k for k in _OPTIMIZERS if c[k]]
+    for k in on[1:]:
+        errs.append(ConfigIssue(k, f'{_OPTIMIZERS[on[0]]} ({on[0]}) and {_OPTIMIZERS[k]} ({k}) are '
+                                   f'alternative optimizers, one per run; drop {on[0]} or {k}'))
+    for k in ('use_galore', 'use_badam', 'use_apollo'):
+        if c[k] and ft not in ('full', 'freeze'):
+            errs.append(ConfigIssue(k, f"{_OPTIMIZERS[k]} trains the model's own weights; use "
+                                       f"finetuning_type: full or freeze (finetuning_type is {ft})"))
+    if c['use_adam_mini'] and ft not in ('full', 'freeze'):
+        errs.append(ConfigIssue('use_adam_mini', "Adam-mini partitions the model's own weight matrices by "
+                                'name (one step size per attention head of q_proj/k_proj, per neuron '
+                                'elsewhere), which adapters named after them do not fit; use '
+                                f'finetuning_type: full or freeze (finetuning_type is {ft})'))
+    for k in ('use_apollo', 'use_adam_mini', 'use_muon'):
+        if c[k] and not str(c['optim']).startswith('adamw_torch'):
+            errs.append(ConfigIssue('optim', f"{_OPTIMIZERS[k]} ({k}) is its own optimizer, AdamW included, "
+                                             f"so optim: {c['optim']} would be ignored; "
+                                             'set optim: adamw_torch'))
+    for k in ('use_apollo', 'use_muon'):
+        if c[k] and c['deepspeed']:
+            errs.append(ConfigIssue(k, f'{_OPTIMIZERS[k]} needs whole weight matrices and DeepSpeed ZeRO '
+                                       f'hands the optimizer flattened shards; drop deepspeed or {k}'))
+    return errs
+
 def _compat_errors(c:dict) -> list[ConfigIssue]:
     errs = []
     if c['quantization_bit'] is not None and c['finetuning_type'] not in ('lora', 'oft'):
@@ -799,12 +863,7 @@ def _compat_errors(c:dict) -> list[ConfigIssue]:
     if c['tokenized_path'] and c['streaming']:
         errs.append(ConfigIssue('tokenized_path', 'streamed data is read as it trains, so it cannot be saved '
                                 'tokenized: drop streaming or tokenized_path'))
-    if c['use_galore'] and c['use_badam']:
-        errs.append(ConfigIssue('use_badam', 'GaLore and BAdam are alternative optimizers; choose one'))
-    for k, name in (('use_galore', 'GaLore'), ('use_badam', 'BAdam')):
-        if c[k] and c['finetuning_type'] not in ('full', 'freeze'):
-            errs.append(ConfigIssue(k, f"{name} trains the model's own weights; use finetuning_type: full or "
-                                       f"freeze (finetuning_type is {c['finetuning_type']})"))
+    errs += _optimizer_errors(c)
     if c['pissa_init'] and c['quantization_bit'] is not None:
         errs.append(ConfigIssue('pissa_init', 'PiSSA needs the full-precision weights to decompose (PEFT '
                                 'refuses quantized ones); drop quantization_bit, or use loftq_init for a '

@@ -136,13 +136,22 @@ def estimate_memory(cfg:Config, model_config=None, gradient_checkpointing:bool|N
         extra = cfg.num_virtual_tokens*h
     trainable = extra*tb
     grads, optim = n_train*tb, n_train*ob
-    if cfg.use_galore and ft in ('full', 'freeze'):
+    # GaLore and APOLLO: AdamW moments of each linear weight's rank-r projection, and the projection itself
+    rank = cfg.galore_rank if cfg.use_galore else cfg.apollo_rank if cfg.use_apollo else None
+    if rank and ft in ('full', 'freeze'):
         mats = [(min(a, b), max(a, b)) for a, b in lin.values()]
         per_layer_proj = sum(m*n for m, n in mats)
         proj_params = per_layer_proj*train_layers
         # projected moments + projector
-        galore_state = train_layers*sum(cfg.galore_rank*n*ob/2 + m*cfg.galore_rank*4 for m, n in mats)
+        galore_state = train_layers*sum(rank*n*ob/2 + m*rank*4 for m, n in mats)
         optim = (n_train - proj_params)*ob + galore_state
+    # Muon: one momentum buffer for the hidden 2-D matrices (LoRA's all are), AdamW's two for the rest
+    if cfg.use_muon and ft != 'lora':
+        muon = min(n_train, train_layers*sum(a*b for a, b in lin.values())) if ft in ('full', 'freeze') else 0
+        optim = muon*ob/2 + (n_train - muon)*ob
+    elif cfg.use_muon: optim = n_train*ob/2
+    # Adam-mini: the first moment in full, one second moment per head, neuron or block (next to nothing)
+    if cfg.use_adam_mini: optim = n_train*ob/2
     if cfg.use_badam and ft in ('full', 'freeze'):
         block = pc['layer']
         # one block at a time, with an fp32 master copy
@@ -211,7 +220,9 @@ def recommend(cfg:Config, gpu, model_config, headroom:float=0.9, overhead_gb:flo
                 c = replace(cfg, finetuning_type=ft, quantization_bit=bits, per_device_train_batch_size=bs,
                             bf16=None, fp16=None, pure_bf16=cfg.pure_bf16 and hw.bf16 and ft != 'lora',
                             use_galore=cfg.use_galore and ft != 'lora',
-                            use_badam=cfg.use_badam and ft != 'lora')
+                            use_badam=cfg.use_badam and ft != 'lora',
+                            use_apollo=cfg.use_apollo and ft != 'lora',
+                            use_adam_mini=cfg.use_adam_mini and ft != 'lora')
                 est = estimate_memory(c, model_config, gradient_checkpointing=gc, hardware=hw)
                 if est.total_gb <= budget: return Plan(ft, bits, bs, max(1, math.ceil(eff/bs)), gc, est)
     return None

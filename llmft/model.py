@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_model.ipynb #dab34127
 from __future__ import annotations
-import gc, importlib.util, json, math, os, sys, tempfile, warnings
+import functools, gc, importlib.util, json, math, os, sys, tempfile, warnings
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 from .config import Config, ConfigError, ConfigIssue, make_config, config_errors, unsloth_unsupported
@@ -18,8 +18,9 @@ from .memory import estimate_memory, gpu_budget
 __all__ = ['ZEROED', 'load_model_config', 'load_tokenizer', 'check_prequantized', 'quantization_config', 'lora_targets',
            'trained_layers', 'apply_freeze', 'lora_config', 'oft_config', 'prompt_config', 'unsloth_decision',
            'use_unsloth', 'import_unsloth', 'Decisions', 'checkpointing_decision', 'decide', 'as_decisions',
-           'LoadedModel', 'count_params', 'chat_as_trained', 'load_model', 'load_adapters', 'load_pretrained',
-           'expand_blocks', 'trained_config', 'load_trained', 'make_optimizer', 'save_model']
+           'LoadedModel', 'count_params', 'chat_as_trained', 'load_model', 'optimizer_name', 'load_adapters',
+           'load_pretrained', 'expand_blocks', 'trained_config', 'load_trained', 'muon_params', 'make_optimizer',
+           'save_model']
 
 # %% ../nbs/03_model.ipynb #a0c1d002
 def _hub_error(src, e) -> OSError:
@@ -578,6 +579,12 @@ def _loftq(model, cfg:Config):
     # or the hub cache for a hub id
     replace_lora_weights_loftq(model, model_path=src if Path(src).is_dir() else None)
 
+def optimizer_name(cfg:Config) -> str|None:
+    "The optimizer `make_optimizer` builds for `cfg` (LoRA+ aside), or None when `optim` names it."
+    keys = dict(use_galore='GaLore', use_badam='BAdam', use_apollo='APOLLO', use_adam_mini='Adam-mini',
+                use_muon='Muon')
+    return next((name for k, name in keys.items() if getattr(cfg, k)), None)
+
 def _apply_method(loaded:LoadedModel):
     "Attach `cfg`'s method (adapter, frozen layers, full), upcast what trains, turn checkpointing on."
     import torch
@@ -634,16 +641,11 @@ def _apply_method(loaded:LoadedModel):
                 if name.split('.')[0] in _HEADS: p.requires_grad_(True); n += 1
         rep['method'] = (f'freeze: last {cfg.freeze_trainable_layers} layers '
                          f'({cfg.freeze_trainable_modules}), {n} tensors trained')
-    else:
-        opt = ' (GaLore optimizer)' if cfg.use_galore else ' (BAdam optimizer)' if cfg.use_badam else ''
-        rep['method'] = 'full' + opt
-    if ft == 'freeze' and (cfg.use_galore or cfg.use_badam):
-        rep['method'] += ' (GaLore optimizer)' if cfg.use_galore else ' (BAdam optimizer)'
-    if cfg.use_galore or cfg.use_badam or cfg.loraplus_lr_ratio:
-        rep['optimizer'] = ('GaLore' if cfg.use_galore else 'BAdam' if cfg.use_badam
-                            else f'LoRA+ (ratio {cfg.loraplus_lr_ratio})')
-        rep['optimizer'] += ' (use make_optimizer)'
-    else: rep['optimizer'] = cfg.optim
+    else: rep['method'] = 'full'
+    own = optimizer_name(cfg)
+    if own and ft in ('full', 'freeze'): rep['method'] += f' ({own} optimizer)'
+    if cfg.loraplus_lr_ratio: own = f'LoRA+ (ratio {cfg.loraplus_lr_ratio})'
+    rep['optimizer'] = f'{own} (use make_optimizer)' if own else cfg.optim
     # mixed precision: what trains is fp32 (the score head and the adapters included)
     if dec.precision != 'pure_bf16':
         for p in model.parameters():
@@ -756,10 +758,10 @@ def load_trained(adapter_dir,                  # the folder of a trained adapter
     return LoadedModel(model, tok, report, tc, dec)
 
 # %% ../nbs/03_model.ipynb #0baf9ef2
-def _galore_groups(model, cfg:Config):
-    "Parameter groups for GaLore: the 2-D weights of the targeted linear layers get the low-rank projection."
+def _projected(model, cfg:Config, key:str) -> set:
+    "Ids of the trainable weights of the linear layers `cfg`'s `key` names (`all`: every one but the head)."
     import torch.nn as nn
-    targets = None if cfg.galore_target.strip() == 'all' else cfg.listed('galore_target')
+    targets = None if getattr(cfg, key).strip() == 'all' else cfg.listed(key)
     head = model.get_output_embeddings()
     proj = set()
     for n, m in model.named_modules():
@@ -768,15 +770,90 @@ def _galore_groups(model, cfg:Config):
             proj.add(id(m.weight))
     if not proj:
         msg = f'no trainable linear layer matched; available: all, {", ".join(_linear_names(model))}'
-        raise ConfigError([ConfigIssue('galore_target', msg)])
+        raise ConfigError([ConfigIssue(key, msg)])
+    return proj
+
+def _galore_groups(model, cfg:Config):
+    "Parameter groups for GaLore: the 2-D weights of the targeted linear layers get the low-rank projection."
+    proj = _projected(model, cfg, 'galore_target')
     ps = [p for p in model.parameters() if p.requires_grad]
     return [dict(params=[p for p in ps if id(p) not in proj]),
             dict(params=[p for p in ps if id(p) in proj], rank=cfg.galore_rank,
                  update_proj_gap=cfg.galore_update_interval, scale=cfg.galore_scale, proj_type='std')]
 
-def make_optimizer(cfg:Config, model):
-    "The LoRA+, GaLore or BAdam optimizer (`Trainer(optimizers=(opt, None))`), or None if `optim` suffices."
+def _apollo_groups(model, cfg:Config):
+    "Parameter groups for APOLLO: targeted linear weights get the low-rank sketch; norms and biases no decay."
+    proj = _projected(model, cfg, 'apollo_target')
+    ps = [p for p in model.parameters() if p.requires_grad]
+    rest = [p for p in ps if id(p) not in proj]
+    groups = [dict(params=[p for p in rest if p.ndim < 2], weight_decay=0.0),
+              dict(params=[p for p in rest if p.ndim >= 2]),
+              dict(params=[p for p in ps if id(p) in proj], rank=cfg.apollo_rank, proj=cfg.apollo_proj,
+                   proj_type=cfg.apollo_proj_type, update_proj_gap=cfg.apollo_update_interval,
+                   scale=cfg.apollo_scale, scale_type=cfg.apollo_scale_type)]
+    return [g for g in groups if g['params']]
+
+def muon_params(model) -> tuple[list, list]:
+    "`model`'s trainable parameters as (Muon's, AdamW's): the hidden 2-D matrices, and the rest."
+    ends = (model.get_input_embeddings(), model.get_output_embeddings())
+    emb = {id(getattr(m, 'weight', None)) for m in ends if m is not None}
+    muon, adamw = [], []
+    for n, p in model.named_parameters():
+        if not p.requires_grad: continue
+        # embeddings and heads stay with AdamW, as in LF (which goes by the names embed and lm_head)
+        head = 'embed' in n or id(p) in emb or any(h in n.split('.') for h in _HEADS)
+        (muon if p.ndim == 2 and not head else adamw).append(p)
+    return muon, adamw
+
+@functools.cache
+def _muon_adamw():
+    "The `MuonAdamW` class, made on first use (this module imports torch only when it needs it)."
     import torch
+    class MuonAdamW(torch.optim.Optimizer):
+        "`torch.optim.Muon` on `muon`, `torch.optim.AdamW` on `adamw`: one optimizer, as a Trainer takes."
+        def __init__(self, muon, adamw, lr:float, weight_decay:float=0.0, betas=(0.9, 0.999), eps:float=1e-8):
+            # Muon's step scaled to AdamW's size, 0.2·sqrt(max(A, B)) × lr, as LF's Muon (and Moonlight) does
+            self.muon = torch.optim.Muon(muon, lr=lr, weight_decay=weight_decay,
+                                         adjust_lr_fn='match_rms_adamw') if muon else None
+            self.adamw = torch.optim.AdamW(adamw, lr=lr, weight_decay=weight_decay, betas=betas,
+                                           eps=eps) if adamw else None
+            self.parts = [o for o in (self.muon, self.adamw) if o is not None]
+            # the parts' group dicts are this optimizer's groups: the scheduler's lr reaches them
+            super().__init__([g for o in self.parts for g in o.param_groups], dict(lr=lr))
+            self._share()
+
+        def _share(self):
+            "Point the parts at this optimizer's groups and state (again after `load_state_dict`)."
+            i = 0
+            for o in self.parts:
+                n = len(o.param_groups)
+                o.param_groups, o.state, i = self.param_groups[i:i + n], self.state, i + n
+
+        @torch.no_grad()
+        def step(self, closure=None):
+            loss = None
+            if closure is not None:
+                with torch.enable_grad(): loss = closure()
+            for o in self.parts: o.step()
+            return loss
+
+        def load_state_dict(self, state_dict):
+            super().load_state_dict(state_dict)
+            self._share()
+    return MuonAdamW
+
+def _needs(key:str, module:str, extra:str, package:str):
+    "An ImportError saying how to install `package` (module `module`) if `key` needs it and it is missing."
+    if importlib.util.find_spec(module) is None:
+        raise ImportError(f'{key} needs the {package} package: pip install llmft[{extra}] '
+                          f'(or pip install {package})')
+
+def make_optimizer(cfg:Config, model):
+    "The LoRA+, GaLore, BAdam, APOLLO, Adam-mini or Muon optimizer (for `Trainer(optimizers=...)`), or None."
+    import torch
+    ta = cfg.trainer_args
+    adam = dict(betas=(ta.get('adam_beta1', 0.9), ta.get('adam_beta2', 0.999)),
+                eps=ta.get('adam_epsilon', 1e-8))
     if cfg.loraplus_lr_ratio:
         from peft.optimizers import create_loraplus_optimizer
         return create_loraplus_optimizer(model, torch.optim.AdamW, lr=cfg.learning_rate,
@@ -787,6 +864,9 @@ def make_optimizer(cfg:Config, model):
         if importlib.util.find_spec('galore_torch') is None:
             raise ImportError('use_galore needs the galore-torch package: pip install galore-torch')
         from galore_torch import GaLoreAdamW, GaLoreAdamW8bit
+        from galore_torch.galore_projector import GaLoreProjector
+        # its projectors live in the optimizer state: let a resume's weights-only load read them back
+        torch.serialization.add_safe_globals([GaLoreProjector])
         cls = GaLoreAdamW8bit if '8bit' in cfg.optim else GaLoreAdamW
         return cls(_galore_groups(model, cfg), lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
     if cfg.use_badam:
@@ -800,6 +880,31 @@ def make_optimizer(cfg:Config, model):
                               block_prefix_list=[[f'{path}.{i}.'] for i in range(len(layers))],
                               switch_block_every=cfg.badam_switch_interval, switch_mode=cfg.badam_switch_mode,
                               start_block=0 if cfg.badam_switch_mode == 'fixed' else None, verbose=0)
+    if cfg.use_apollo:
+        _needs('use_apollo', 'apollo_torch', 'apollo', 'apollo-torch')
+        from apollo_torch import APOLLOAdamW
+        from apollo_torch.random_projector import GradientProjector
+        from apollo_torch.svd_projector import GaLoreProjector as SVDProjector
+        torch.serialization.add_safe_globals([GradientProjector, SVDProjector])  # as GaLore's
+        # scale_front goes to the constructor: APOLLOAdamW reads it there, not from a group (as LF passes it)
+        return APOLLOAdamW(_apollo_groups(model, cfg), lr=cfg.learning_rate, weight_decay=cfg.weight_decay,
+                           scale_front=cfg.apollo_scale_front, **adam)
+    if cfg.use_adam_mini:
+        _needs('use_adam_mini', 'adam_mini', 'adam-mini', 'adam-mini')
+        from adam_mini import Adam_mini
+        mc = model.config.get_text_config()
+        opt = Adam_mini(model.named_parameters(), lr=cfg.learning_rate, weight_decay=cfg.weight_decay,
+                        dim=mc.hidden_size, n_heads=mc.num_attention_heads,
+                        n_kv_heads=getattr(mc, 'num_key_value_heads', None), verbose=False, **adam)
+        # it counts every visible GPU as a process to gather from; only a launched run has several
+        opt.world_size = int(os.environ.get('WORLD_SIZE', '1'))
+        return opt
+    if cfg.use_muon:
+        if not hasattr(torch.optim, 'Muon'):
+            raise ImportError(f'use_muon needs torch.optim.Muon (torch 2.9 or later); this is torch '
+                              f'{torch.__version__}: pip install -U torch')
+        muon, adamw = muon_params(model)
+        return _muon_adamw()(muon, adamw, lr=cfg.learning_rate, weight_decay=cfg.weight_decay, **adam)
     return None
 
 # %% ../nbs/03_model.ipynb #57db7a4e

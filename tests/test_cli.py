@@ -374,11 +374,11 @@ def test_check_accepts_an_lf_config_and_shows_lf_differences(tmp_path):
 
 def test_check_lf_refusals_and_typos_together(tmp_path):
     cfg = tmp_path/'lf.yaml'
-    cfg.write_text(LF_SFT + 'image_max_pixels: 262144\nuse_muon: true\neval_strategy: sometimes\nplot_los: true\n')
+    cfg.write_text(LF_SFT + 'image_max_pixels: 262144\npref_bco_weight: 0.5\neval_strategy: sometimes\nplot_los: true\n')
     r = llmft('check', str(cfg))
     assert r.returncode == 1 and 'Traceback' not in r.stderr
     assert 'image_max_pixels: multimodal training is not supported' in r.stderr
-    assert 'use_muon: not yet implemented in llmft: the Muon optimizer (`use_muon`)' in r.stderr
+    assert "pref_bco_weight: not yet implemented in llmft: LF's BCO term" in r.stderr
     assert 'eval_strategy: must be one of no, steps, epoch' in r.stderr
     assert "plot_los: unknown key; did you mean 'plot_loss'?" in r.stderr
 
