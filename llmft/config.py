@@ -251,6 +251,20 @@ class TrainKeys:
                              'train', min=0.0, max=1.0)
     weight_decay:float = opt(0.0, 'AdamW weight decay', 'train', min=0.0)
     max_grad_norm:float = opt(1.0, 'Clip gradients to this norm', 'train', min=0.0)
+    use_dft_loss:bool = opt(False,
+                            "DFT (sft): weight each token's loss by the model's own probability of it",
+                            'train')
+    use_asft_loss:bool = opt(False,
+                             'ASFT (sft, adapter methods): the DFT loss plus asft_alpha × the KL divergence '
+                             'from the base model (the adapter disabled)',
+                             'train')
+    asft_alpha:float = opt(0.1, 'ASFT: weight of its KL term', 'train', min=0.0)
+    use_eaft_loss:bool = opt(False,
+                             "EAFT (sft): weight each token's loss by the model's entropy there (over its "
+                             "top 20 tokens, / 3) to the power eaft_alpha",
+                             'train')
+    eaft_alpha:float = opt(1.0, 'EAFT: power of the entropy weight; 0 is plain cross-entropy', 'train',
+                           min=0.0)
     pref_loss:str = opt('sigmoid', 'Preference loss for dpo: sigmoid (DPO), hinge, ipo, orpo or simpo',
                         'train', choices=['sigmoid', 'hinge', 'ipo', 'orpo', 'simpo'])
     pref_beta:float = opt(0.1, 'Preference loss temperature beta', 'train', min=0.0, min_exclusive=True)
@@ -626,8 +640,6 @@ LF_KEYS = {
           'ppo_buffer_size ppo_epochs ppo_score_norm ppo_target ppo_whiten_rewards', _PPO),
     # methods and switches a later change adds (each names the llmft key it will set)
     **_todo('mixture_of_depths', 'mixture-of-depths'),
-    **_todo('use_dft_loss', 'the DFT loss'), **_todo('use_asft_loss asft_alpha', 'the ASFT loss'),
-    **_todo('use_eaft_loss eaft_alpha', 'the EAFT loss'),
     **_todo('pref_bco_weight', "LF's BCO term (TRL 1.15's bco_pair loss has no running reward baseline, "
             "unlike LF's)"),
     **_todo('ref_model ref_model_adapters ref_model_quantization_bit', 'a separate reference model'),
@@ -903,11 +915,30 @@ def _compat_errors(c:dict) -> list[ConfigIssue]:
         errs.append(ConfigIssue('per_device_train_batch_size', "a batch of 1 is not supported for kto: "
                                 "TRL's KTO estimates its KL term from the other examples of a batch; "
                                 "set at least 2"))
+    errs += _sft_loss_errors(c)
     if (why := check_template(c['template'])): errs.append(ConfigIssue('template', why))
     if c['tool_format'] and c['tool_format'] not in TOOL_FORMATS:
         close = difflib.get_close_matches(c['tool_format'], TOOL_FORMATS, n=1)
         hint = f"; did you mean {close[0]}?" if close else f"; choose from {', '.join(TOOL_FORMATS)}"
         errs.append(ConfigIssue('tool_format', f"unknown tool format {c['tool_format']!r}" + hint))
+    return errs
+
+_SFT_LOSSES = ('use_dft_loss', 'use_asft_loss', 'use_eaft_loss')  # LF's alternative SFT losses
+
+def _sft_loss_errors(c:dict) -> list[ConfigIssue]:
+    "What is wrong with the SFT loss `c` asks for: two at once, another stage, ASFT without an adapter."
+    on = [k for k in _SFT_LOSSES if c[k]]
+    errs = [ConfigIssue(k, f'{on[0]} and {k} are alternative SFT losses; choose one') for k in on[1:]]
+    for k in on:
+        if c['stage'] != 'sft':
+            errs.append(ConfigIssue(k, f"{k} changes the loss of stage sft (as in LLaMA-Factory), and this "
+                                       f"run's stage is {c['stage']}; set stage: sft or drop {k}"))
+    if c['use_asft_loss'] and c['finetuning_type'] in ('full', 'freeze'):
+        ft = c['finetuning_type']
+        errs.append(ConfigIssue('use_asft_loss', f'ASFT with finetuning_type: {ft} is not supported: its KL '
+                                'term compares the model with its base, which llmft gets by disabling the '
+                                'adapter, not from a second copy of the model in memory (as LLaMA-Factory '
+                                'does); use finetuning_type: lora (or a prompt method), or use_dft_loss'))
     return errs
 
 def _hardware_errors(c:dict, hw) -> list[ConfigIssue]:

@@ -23,7 +23,8 @@ try: import fcntl
 except ImportError: fcntl = None  # Windows: output folders are not locked
 
 # %% auto #0
-__all__ = ['PARTIAL', 'PAIR_MASKS', 'RESULTS', 'LOCK', 'MANIFEST', 'OUTPUT_NAMES', 'RESUME_FREE', 'STAGES', 'causal_lm_loss',
+__all__ = ['PARTIAL', 'PAIR_MASKS', 'RESULTS', 'LOCK', 'MANIFEST', 'OUTPUT_NAMES', 'RESUME_FREE', 'STAGES', 'ce_token_loss',
+           'causal_lm_loss', 'dft_token_loss', 'eaft_token_loss', 'asft_token_loss', 'sft_token_loss',
            'last_checkpoint', 'place_folder', 'DiskFullError', 'disk_full_guard', 'SeededLengthGroupedSampler',
            'LlmftTrainerMixin', 'LlmftTrainer', 'RunGuard', 'JsonlLogger', 'ProgressLine', 'loss_curves',
            'eval_summary', 'loss_figure', 'training_args', 'TrainResult', 'llmft_names', 'foreign_outputs',
@@ -34,6 +35,7 @@ __all__ = ['PARTIAL', 'PAIR_MASKS', 'RESULTS', 'LOCK', 'MANIFEST', 'OUTPUT_NAMES
 # %% ../nbs/04_trainer.ipynb #6a0d3d85
 def _prompt_learning(model) -> bool:
     "Whether `model` is a PEFT prompt-learning model (prefix/prompt/P-tuning), which prepends virtual tokens."
+    model = getattr(model, 'module', model)  # DDP wraps it
     cfg = getattr(model, 'peft_config', {}).get(getattr(model, 'active_adapter', None))
     return bool(getattr(cfg, 'is_prompt_learning', False))
 
@@ -43,29 +45,92 @@ def _accepts_logits_to_keep(model) -> bool:
     base = getattr(base, 'module', base)
     return 'logits_to_keep' in inspect.signature(base.forward).parameters
 
-# %% ../nbs/04_trainer.ipynb #3f15faaf
-def causal_lm_loss(model, inputs:dict, num_items=None):
-    "Next-token cross-entropy over labelled positions, as `(loss, outputs)`; divided by `num_items` tokens."
-    inputs = dict(inputs)
-    labels = inputs.pop('labels')
-    targets = labels[:, 1:]
-    # virtual tokens shift every position: let PEFT line labels up, then re-weight its mean
-    if _prompt_learning(model):
-        out = model(**inputs, labels=labels, use_cache=False)
-        n_local = (targets != -100).sum()
-        return out.loss * n_local / (num_items if num_items is not None else n_local), out
-    keep = (targets != -100).any(0).nonzero().squeeze(1)  # positions whose next token is trained
+def _logits_at(model, inputs:dict, keep, length:int):
+    "`(logits, outputs)` of `model` on `inputs` (rows of `length` tokens); logits at positions `keep` only."
+    if _prompt_learning(model):  # virtual tokens come first: the real positions are the last `length`
+        out = model(**inputs, use_cache=False)
+        return out.logits[:, -length:][:, keep], out
     if _accepts_logits_to_keep(model):
         out = model(**inputs, logits_to_keep=keep, use_cache=False)
         # Unsloth ignores an index tensor
-        logits = out.logits if out.logits.shape[1] == keep.numel() else out.logits[:, keep]
-    else:
-        out = model(**inputs, use_cache=False)
-        logits = out.logits[:, keep]
-    tgt = targets[:, keep]
-    loss = F.cross_entropy(logits.flatten(0, 1).float(), tgt.flatten(), ignore_index=-100, reduction='sum')
+        return (out.logits if out.logits.shape[1] == keep.numel() else out.logits[:, keep]), out
+    out = model(**inputs, use_cache=False)
+    return out.logits[:, keep], out
+
+def _needs_reference(token_loss) -> bool:
+    "Whether `token_loss` (or the function a `functools.partial` wraps) needs the reference model's logits."
+    return bool(getattr(getattr(token_loss, 'func', token_loss), 'needs_reference', False))
+
+@contextmanager
+def _reference(model):
+    "`model` as the reference of a loss that needs one: its adapter disabled (the base), no gradients."
+    peft = getattr(model, 'module', model)  # DDP wraps it; the wrapper still runs the forward
+    if not hasattr(peft, 'disable_adapter'):
+        raise ValueError('this loss compares the model with its base, which llmft gets by disabling the '
+                         'adapter, and this model has no PEFT adapter; train it with finetuning_type: lora')
+    with peft.disable_adapter(), torch.no_grad(): yield model
+
+# %% ../nbs/04_trainer.ipynb #3f15faaf
+def ce_token_loss(logits, targets, ref_logits=None):
+    "Each position's next-token cross-entropy (0 where the target is -100): the plain SFT loss."
+    return F.cross_entropy(logits, targets, ignore_index=-100, reduction='none')
+
+def causal_lm_loss(model,                     # the model being trained (a PEFT model, or a plain one)
+                   inputs:dict,               # a batch: input_ids, attention_mask, labels (-100: not trained)
+                   num_items=None,            # trained tokens of the accumulated batch (None: this one's)
+                   token_loss=ce_token_loss,  # `f(logits, targets, ref_logits)` -> the loss of each position
+                  ):
+    "`token_loss` summed over labelled positions and divided by `num_items` tokens, as `(loss, outputs)`."
+    inputs = dict(inputs)
+    labels = inputs.pop('labels')
+    targets = labels[:, 1:]
+    keep = (targets != -100).any(0).nonzero().squeeze(1)  # positions whose next token is trained
+    logits, out = _logits_at(model, inputs, keep, labels.shape[1])
+    tgt, ref = targets[:, keep].flatten(), None
+    if _needs_reference(token_loss):  # ASFT: the base model's logits at the same positions
+        with _reference(model) as base: ref = _logits_at(base, inputs, keep, labels.shape[1])[0]
+        ref = ref.flatten(0, 1).float()
+    loss = token_loss(logits.flatten(0, 1).float(), tgt, ref).sum()
     n = num_items if num_items is not None else (tgt != -100).sum()
     return loss / n, out
+
+# %% ../nbs/04_trainer.ipynb #06093cf1
+def dft_token_loss(logits, targets, ref_logits=None):
+    "DFT: each position's cross-entropy times the model's probability of its target (held constant)."
+    ce = ce_token_loss(logits, targets)
+    return ce * torch.exp(-ce).detach()
+
+def eaft_token_loss(logits,          # float32 logits of the trained positions, (positions, vocabulary)
+                    targets,         # their next tokens, -100 where not trained
+                    ref_logits=None, # unused
+                    alpha:float=1.0, # the power of the entropy weight (`eaft_alpha`); 0: plain cross-entropy
+                    k:int=20,        # the entropy is over the `k` most likely tokens (LF's 20)
+                   ):
+    "EAFT: each position's cross-entropy times (the entropy of its top `k` tokens / 3) ** `alpha` (constant)."
+    ce = ce_token_loss(logits, targets)
+    with torch.no_grad():
+        top = logits.topk(min(k, logits.shape[-1]), dim=-1).values.log_softmax(-1)
+        weight = (-(top.exp() * top).sum(-1) / 3).clamp_min(0) ** alpha
+    return ce * weight
+
+def asft_token_loss(logits,           # float32 logits of the trained positions, (positions, vocabulary)
+                    targets,          # their next tokens, -100 where not trained
+                    ref_logits,       # the reference (base) model's logits at the same positions
+                    alpha:float=0.1,  # the weight of the KL term (`asft_alpha`)
+                   ):
+    "ASFT: the DFT loss plus `alpha` × KL(reference ‖ model) of each trained position's next token."
+    logp, logq = logits.log_softmax(-1), ref_logits.log_softmax(-1)
+    kl = (logq.exp() * (logq - logp)).sum(-1)
+    return dft_token_loss(logits, targets) + alpha * kl * (targets != -100)
+asft_token_loss.needs_reference = True  # `causal_lm_loss` runs the base model for `ref_logits`
+
+# %% ../nbs/04_trainer.ipynb #1a66b52b
+def sft_token_loss(cfg:Config):
+    "The per-token loss of run config `cfg`: DFT, ASFT or EAFT when an (LF) key asks, else cross-entropy."
+    if cfg.use_dft_loss: return dft_token_loss
+    if cfg.use_asft_loss: return functools.partial(asft_token_loss, alpha=cfg.asft_alpha)
+    if cfg.use_eaft_loss: return functools.partial(eaft_token_loss, alpha=cfg.eaft_alpha)
+    return ce_token_loss
 
 # %% ../nbs/04_trainer.ipynb #5b13d3e7
 PARTIAL = '.partial'
@@ -189,12 +254,13 @@ class LlmftTrainerMixin:
 
 class LlmftTrainer(LlmftTrainerMixin, Trainer):
     "The `pt`/`sft` trainer: `transformers.Trainer` with `causal_lm_loss` and the mixin's checkpoints."
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, token_loss=ce_token_loss, **kwargs):
         super().__init__(*args, **kwargs)
+        self.token_loss = token_loss  # the loss of each position (`sft_token_loss` of the run config)
         self.model_accepts_loss_kwargs = True  # our loss divides by the accumulated token count itself
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
-        loss, out = causal_lm_loss(model, inputs, num_items_in_batch)
+        loss, out = causal_lm_loss(model, inputs, num_items_in_batch, self.token_loss)
         return (loss, out) if return_outputs else loss
 
 # %% ../nbs/04_trainer.ipynb #7c0a1e51
@@ -867,7 +933,7 @@ def _lm_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collato
                 optimizers=(None, None)):
     return LlmftTrainer(model=model, args=training_args(cfg, hardware), train_dataset=train_dataset,
                         eval_dataset=eval_dataset, data_collator=data_collator, processing_class=tokenizer,
-                        callbacks=callbacks, optimizers=optimizers)
+                        callbacks=callbacks, optimizers=optimizers, token_loss=sft_token_loss(cfg))
 
 STAGES = {'pt': _lm_trainer, 'sft': _lm_trainer}
 
