@@ -280,6 +280,11 @@ class TrainKeys:
                                   'train', min=0.0, min_exclusive=True)
     kto_rejected_weight:float = opt(1.0, 'KTO: weight of the undesirable examples',
                                     'train', min=0.0, min_exclusive=True)
+    ref_model:str|None = opt(None, 'dpo/kto: a reference model of its own (default: the base itself, or for '
+                             'full/freeze a frozen copy of it)', 'train')
+    ref_model_adapters:str|None = opt(None, 'Adapters loaded onto ref_model (comma-separated)', 'train')
+    ref_model_quantization_bit:int|None = opt(None, 'Load ref_model in 4 or 8 bits (bitsandbytes, GPU)',
+                                              'train', choices=[4, 8])
     logging_steps:int = opt(10, 'Log the loss every this many steps', 'train', min=1)
     save_steps:int = opt(500, 'Write a checkpoint every this many steps', 'train', min=1)
     save_minutes:float|None = opt(None, 'Also write a checkpoint every this many minutes (Colab, Kaggle)',
@@ -639,10 +644,10 @@ LF_KEYS = {
     **_no('reward_model reward_model_adapters reward_model_quantization_bit reward_model_type '
           'ppo_buffer_size ppo_epochs ppo_score_norm ppo_target ppo_whiten_rewards', _PPO),
     # methods and switches a later change adds (each names the llmft key it will set)
-    **_todo('mixture_of_depths', 'mixture-of-depths'),
+    **_no('mixture_of_depths', 'mixture-of-depths is not supported: the MoD package LLaMA-Factory uses '
+          '(mixture-of-depth 1.2.0, its latest) fails to import under transformers 5'),
     **_todo('pref_bco_weight', "LF's BCO term (TRL 1.15's bco_pair loss has no running reward baseline, "
             "unlike LF's)"),
-    **_todo('ref_model ref_model_adapters ref_model_quantization_bit', 'a separate reference model'),
     **_todo('galore_layerwise galore_proj_type', 'this GaLore setting'),
     **_todo('badam_start_block badam_update_ratio badam_mask_mode', 'this BAdam setting'),
     **_todo('pissa_convert', 'converting a PiSSA adapter to LoRA at the end'),
@@ -895,6 +900,13 @@ def _compat_errors(c:dict) -> list[ConfigIssue]:
     if c['interleave_probs'] and c['mix_strategy'] == 'concat':
         errs.append(ConfigIssue('interleave_probs', 'probabilities only apply when mix_strategy is '
                                 'interleave_under, interleave_over or interleave_once'))
+    no_ref = c['stage'] not in ('dpo', 'kto') or c['pref_loss'] in ('orpo', 'simpo')
+    if c['ref_model'] and no_ref:
+        errs.append(ConfigIssue('ref_model', 'a reference model serves DPO (pref_loss sigmoid, hinge or ipo) '
+                                f"and KTO; this run (stage {c['stage']}, pref_loss {c['pref_loss']}) has "
+                                'none: drop ref_model'))
+    if c['ref_model_adapters'] and not c['ref_model']:
+        errs.append(ConfigIssue('ref_model_adapters', 'adapters for a reference need ref_model, their base'))
     if c['dpo_label_smoothing'] >= 0.5:
         errs.append(ConfigIssue('dpo_label_smoothing', 'a pair flipped half the time or more teaches the '
                                 'opposite preference: give a value below 0.5 '

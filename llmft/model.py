@@ -19,8 +19,8 @@ __all__ = ['ZEROED', 'load_model_config', 'load_tokenizer', 'check_prequantized'
            'trained_layers', 'apply_freeze', 'lora_config', 'oft_config', 'prompt_config', 'unsloth_decision',
            'use_unsloth', 'import_unsloth', 'Decisions', 'checkpointing_decision', 'decide', 'as_decisions',
            'LoadedModel', 'count_params', 'chat_as_trained', 'load_model', 'optimizer_name', 'load_adapters',
-           'load_pretrained', 'expand_blocks', 'trained_config', 'load_trained', 'muon_params', 'make_optimizer',
-           'save_model']
+           'load_reference', 'load_pretrained', 'expand_blocks', 'trained_config', 'load_trained', 'muon_params',
+           'make_optimizer', 'save_model']
 
 # %% ../nbs/03_model.ipynb #a0c1d002
 def _hub_error(src, e) -> OSError:
@@ -670,6 +670,23 @@ def load_adapters(model, adapters):
     for p in paths[1:]: model.load_adapter(str(p), adapter_name=p.name)
     model.set_adapter(paths[0].name)
     return model
+
+def load_reference(cfg:Config,                 # the run: ref_model, its adapters and quantization
+                   hardware=None,              # the machine, or the run's `Decisions`
+                   vocab:int|None=None,        # the policy tokenizer's size, which the reference must cover
+                  ):
+    "The frozen reference model `cfg.ref_model` names (with its adapters), or None when it names none."
+    if not cfg.ref_model: return None
+    if isinstance(hardware, Decisions): hardware = hardware.hardware
+    rc = replace(cfg, model_name_or_path=cfg.ref_model, adapter_name_or_path=cfg.ref_model_adapters,
+                 quantization_bit=cfg.ref_model_quantization_bit, ref_model=None, ref_model_adapters=None)
+    ref = load_model(rc, hardware, trainable=False).model.eval()
+    n = ref.get_input_embeddings().weight.shape[0]
+    if vocab is not None and n < vocab:
+        msg = (f'{cfg.ref_model} knows {n} tokens, fewer than the {vocab} of the model it is the reference '
+               'of: give a reference with the same tokenizer')
+        raise ConfigError([ConfigIssue('ref_model', msg)])
+    return ref
 
 def load_pretrained(name_or_path:str=DEFAULT_MODEL,   # a known name, model folder, GGUF file or hub id
                     hardware:Hardware|None=None,      # where it runs (detected when None)

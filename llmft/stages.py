@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from .config import Config
-from .model import as_decisions
+from .model import as_decisions, load_reference
 from .trainer import LlmftTrainerMixin, register_stage, training_args
 
 # %% auto #0
@@ -84,9 +84,12 @@ def _dpo_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collat
         from trl.experimental.cpo import CPOConfig, CPOTrainer
         cls, args = CPOTrainer, _trl_args(CPOConfig, cfg, dec, beta=cfg.pref_beta, loss_type='simpo',
                                           simpo_gamma=cfg.simpo_gamma, cpo_alpha=cfg.pref_ftx)
+    uses_ref = cfg.pref_loss in ('sigmoid', 'hinge', 'ipo')
+    ref = load_reference(cfg, hardware, len(tokenizer)) if uses_ref else None
     return _trained_in_fp32(_subclass(cls)(model=model, args=args, train_dataset=train_dataset,
                                            eval_dataset=eval_dataset, processing_class=tokenizer,
                                            callbacks=callbacks, optimizers=optimizers,
+                                           **({'ref_model': ref} if ref is not None else {}),
                                            **({'data_collator': data_collator} if data_collator else {})),
                             dec)
 
@@ -100,6 +103,7 @@ def _kto_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collat
                      desirable_weight=cfg.kto_chosen_weight, undesirable_weight=cfg.kto_rejected_weight)
     return _trained_in_fp32(_subclass(KTOTrainer)(model=model, args=args, train_dataset=train_dataset,
                                                   eval_dataset=eval_dataset, processing_class=tokenizer,
+                                                  ref_model=load_reference(cfg, hardware, len(tokenizer)),
                                                   callbacks=callbacks, optimizers=optimizers), dec)
 
 def _rm_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collator, callbacks, hardware,
