@@ -56,6 +56,11 @@ def field_visible(key:str, values:dict) -> bool:
     if key == 'num_virtual_tokens': return ft in ('prefix_tuning', 'prompt_tuning', 'p_tuning')
     if key.startswith('galore_'): return on('use_galore')
     if key.startswith('badam_'): return on('use_badam')
+    if key.startswith('apollo_'): return on('use_apollo')
+    if key in ('asft_alpha', 'eaft_alpha'): return on(f"use_{key.split('_')[0]}_loss")
+    if key in ('use_dft_loss', 'use_asft_loss', 'use_eaft_loss'): return stage == 'sft'
+    if key.startswith('ref_model'): return stage in ('dpo', 'kto')
+    if key == 'dpo_label_smoothing': return stage == 'dpo'
     if key in ('quantization_type', 'double_quantization'):
         return values.get('quantization_bit') not in (None, '')
     if key.startswith('pref_'): return stage in ('dpo', 'kto')
