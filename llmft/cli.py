@@ -150,6 +150,10 @@ def cmd_demo(args) -> int:
 def cmd_train(args) -> int:
     "Fine-tune as the config says (`finetune`): resumes from the last checkpoint; Ctrl-C saves one first."
     if (cfg := _checked('train', args)) is None: return 1
+    if cfg.do_predict and not cfg.trainer_args.get('do_train'):
+        print('llmft train: do_predict without do_train: true predicts only, as LLaMA-Factory does',
+              file=sys.stderr)
+        return _predict(cfg)
     from llmft.model import import_unsloth
     import_unsloth(cfg)  # before transformers, PEFT and TRL, when this run trains through Unsloth
     from llmft.finetune import finetune
@@ -161,6 +165,22 @@ def cmd_train(args) -> int:
         print(f'llmft train: {error_line(e)}', file=sys.stderr); return 1
     if not r.completed: return 130
     print(r)
+    return _predict(cfg, cfg.output_dir) if cfg.do_predict else 0
+
+def _predict(cfg, trained=None) -> int:
+    "do_predict: answer and score eval_dataset with `cfg`'s model, or with the run just `trained` there."
+    import json
+    from llmft.eval import predict_run
+    if trained is not None:
+        t = Path(trained)
+        cfg = (replace(cfg, adapter_name_or_path=str(t)) if (t/'adapter_config.json').is_file() else
+               replace(cfg, model_name_or_path=str(t), finetuning_type='full', adapter_name_or_path=None))
+    if (m := _inference_model('train', cfg)) is None: return 1
+    try: res = predict_run(cfg, *m)
+    except (OSError, ValueError, ImportError) as e:
+        print(f'llmft train: {error_line(e)}', file=sys.stderr); return 1
+    print(json.dumps(res, indent=2))
+    print(f"Predictions and scores written to {Path(cfg.output_dir)/'predict_results.json'}")
     return 0
 
 # %% ../nbs/08_cli.ipynb #eb370ebc

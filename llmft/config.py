@@ -346,6 +346,10 @@ class ServeKeys:
                       'perplexity, accuracy (multiple choice)',
                       'export')
     n_shot:int = opt(0, 'Solved examples before each multiple-choice question', 'export', min=0)
+    do_predict:bool = opt(False, '`llmft train`: answer eval_dataset and score the answers as LLaMA-Factory '
+                          'does (BLEU-4, ROUGE-1/2/L); without do_train: true it predicts only', 'export')
+    predict_with_generate:bool = opt(False, 'do_predict generates the answers (the scored prediction of LF)',
+                                     'export')
     mc_scoring:str = opt('letter',
                          'Multiple choice: score the answer letter (MMLU) or the text of each choice (cloze)',
                          'export', choices=['letter', 'text'])
@@ -664,8 +668,7 @@ LF_KEYS = {
             'profiler_with_stack profile_modules', 'the torch profiler'),
     **_todo('top_k num_beams max_length repetition_penalty length_penalty', 'this generation setting'),
     **_todo('export_hub_model_id', 'pushing an export to the hub'),
-    **_todo('do_predict predict_with_generate generation_max_length generation_num_beams generation_config',
-            'predicting at the end of `llmft train` (`llmft predict CONFIG` answers eval_dataset)'),
+    **_todo('generation_max_length generation_num_beams generation_config', 'this prediction setting'),
 }  # LLaMA-Factory keys that are not llmft keys: what llmft does with each
 
 LF_VALUES = {
@@ -907,6 +910,12 @@ def _compat_errors(c:dict) -> list[ConfigIssue]:
                                 'none: drop ref_model'))
     if c['ref_model_adapters'] and not c['ref_model']:
         errs.append(ConfigIssue('ref_model_adapters', 'adapters for a reference need ref_model, their base'))
+    if c['do_predict'] and not c['predict_with_generate']:
+        errs.append(ConfigIssue('do_predict', 'do_predict scores generated answers: set '
+                                "predict_with_generate: true (LF's loss-only prediction is not supported: "
+                                'use `llmft eval` with metrics: perplexity)'))
+    if c['do_predict'] and not (c['eval_dataset'] or c['dataset']):
+        errs.append(ConfigIssue('do_predict', 'do_predict answers eval_dataset: set it'))
     if c['dpo_label_smoothing'] >= 0.5:
         errs.append(ConfigIssue('dpo_label_smoothing', 'a pair flipped half the time or more teaches the '
                                 'opposite preference: give a value below 0.5 '

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 # %% auto #0
 __all__ = ['LOCAL_METRICS', 'LETTERS', 'METRICS', 'load_metric', 'exact_match', 'perplexity', 'mc_prompt', 'score_choices',
            'mc_eval', 'mc_sample', 'text_metrics', 'Comparison', 'compare', 'dataset_examples', 'mc_rows', 'predict',
-           'evaluate_run']
+           'evaluate_run', 'lf_similarity', 'predict_run']
 
 # %% ../nbs/06_eval.ipynb #a322d493
 LOCAL_METRICS = ('rouge', 'bleu')
@@ -217,4 +217,46 @@ def evaluate_run(cfg, model, tokenizer) -> dict:
         res['examples'] = len(ex)
     out = Path(cfg.output_dir); out.mkdir(parents=True, exist_ok=True)
     (out/'eval_results.json').write_text(json.dumps(res, indent=2))
+    return res
+
+# %% ../nbs/06_eval.ipynb #6b214737
+def lf_similarity(predictions:list[str],  # the generated answers
+                  references:list[str],   # the answers of the dataset
+                 ) -> dict:
+    "LLaMA-Factory's prediction scores: `predict_bleu-4` and `predict_rouge-1/2/l`, each x100 and averaged."
+    try:
+        import jieba
+        from rouge_chinese import Rouge
+    except ImportError as e:
+        raise ImportError('do_predict scores as LLaMA-Factory does, with jieba and rouge-chinese: '
+                          'pip install llmft[nlg]') from e
+    import logging
+    from nltk.translate.bleu_score import SmoothingFunction, sentence_bleu
+    jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" lines
+    scores = {k: [] for k in ('bleu-4', 'rouge-1', 'rouge-2', 'rouge-l')}
+    for pred, ref in zip(predictions, references):
+        hyp, words = ' '.join(jieba.cut(pred)), ' '.join(jieba.cut(ref))
+        r = Rouge().get_scores(hyp, words)[0] if hyp.split() and words.split() else {}
+        for k in ('rouge-1', 'rouge-2', 'rouge-l'):
+            scores[k].append(round(r.get(k, {'f': 0.0})['f'] * 100, 4))
+        bleu = sentence_bleu([list(ref)], list(pred), smoothing_function=SmoothingFunction().method3)
+        scores['bleu-4'].append(round(bleu * 100, 4))
+    return {f'predict_{k}': sum(v) / len(v) if v else 0.0 for k, v in scores.items()}
+
+# %% ../nbs/06_eval.ipynb #2655135c
+def predict_run(cfg,        # the run: eval_dataset (else dataset), max_samples, output_dir, generation keys
+                model, tokenizer,
+               ) -> dict:
+    "Answer and score the prediction set as LLaMA-Factory's `do_predict` does; write `predict_results.json`."
+    import time
+    from dataclasses import replace
+    ex = dataset_examples(replace(cfg, dataset=cfg.eval_dataset or cfg.dataset))
+    t0 = time.perf_counter()
+    p = predict(cfg, model, tokenizer, ex)
+    secs = time.perf_counter() - t0
+    rows = [json.loads(l) for l in p.read_text(encoding='utf-8').splitlines()]
+    res = lf_similarity([r['prediction'] for r in rows], [r['reference'] for r in rows])
+    res |= {'predict_samples': len(rows), 'predict_runtime': round(secs, 4),
+            'predict_samples_per_second': round(len(rows) / secs, 3) if secs else None}
+    (Path(cfg.output_dir)/'predict_results.json').write_text(json.dumps(res, indent=2))
     return res
