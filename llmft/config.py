@@ -932,10 +932,6 @@ def _compat_errors(c:dict) -> list[ConfigIssue]:
     if c['val_size'] >= 1 and not float(c['val_size']).is_integer():
         errs.append(ConfigIssue('val_size',
                                 f"a share must be below 1 and a count a whole number, got {c['val_size']}"))
-    if c['stage'] == 'kto' and c['per_device_train_batch_size'] < 2:
-        errs.append(ConfigIssue('per_device_train_batch_size', "a batch of 1 is not supported for kto: "
-                                "TRL's KTO estimates its KL term from the other examples of a batch; "
-                                "set at least 2"))
     errs += _sft_loss_errors(c)
     if (why := check_template(c['template'])): errs.append(ConfigIssue('template', why))
     if c['tool_format'] and c['tool_format'] not in TOOL_FORMATS:

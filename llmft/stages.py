@@ -5,13 +5,14 @@
 # %% ../nbs/04a_stages.ipynb #fe59a3fa
 from __future__ import annotations
 import torch
+from dataclasses import replace
 import torch.nn.functional as F
 from .config import Config
 from .model import as_decisions, load_reference
 from .trainer import LlmftTrainerMixin, register_stage, training_args
 
 # %% auto #0
-__all__ = ['TorchLogProbHead', 'LogProbHead', 'trl_cpu_fallback', 'register_stages']
+__all__ = ['TorchLogProbHead', 'LogProbHead', 'trl_cpu_fallback', 'KLAcrossData', 'register_stages']
 
 # %% ../nbs/04a_stages.ipynb #b50500e5
 class TorchLogProbHead:
@@ -46,14 +47,30 @@ def trl_cpu_fallback() -> bool:
         LogProbHead.kernel, u._ChunkedLogProbFunction = u._ChunkedLogProbFunction, LogProbHead
     return True
 
+# %% ../nbs/04a_stages.ipynb #926e027e
+class KLAcrossData:
+    "TRL `KTOTrainer` mixin: with one example per batch, KL pairs take the previous row's answer (as LF's)."
+    def __init__(self, *args_, args=None, **kw):
+        self._one = args.per_device_train_batch_size == 1
+        # TRL refuses a batch of 1 (its in-batch pairs would be matched): build as 2, train as 1
+        one_as_two = replace(args, per_device_train_batch_size=2) if self._one else args
+        super().__init__(*args_, args=one_as_two, **kw)
+        if self._one: self.args.per_device_train_batch_size, self._train_batch_size = 1, 1
+
+    def _prepare_dataset(self, dataset, processing_class, args, dataset_name):
+        ds = super()._prepare_dataset(dataset, processing_class, args, dataset_name)
+        if not self._one or 'KL_completion_ids' not in (ds.column_names or []): return ds
+        def rotate(b): return {'KL_completion_ids': b['completion_ids'][-1:] + b['completion_ids'][:-1]}
+        return ds.map(rotate, batched=True, batch_size=1000)
+
 # %% ../nbs/04a_stages.ipynb #40e3572a
 def _trl_args(cls, cfg, dec, **kw):
     return training_args(cfg, dec, args_cls=cls,
                          **{'max_length': cfg.cutoff_len, 'train_sampling_strategy': 'random', **kw})
 
-def _subclass(base):
-    "`base` with llmft's checkpoints and sampler mixed in."
-    return type(f'Llmft{base.__name__}', (LlmftTrainerMixin, base), {})
+def _subclass(base, *mixins):
+    "`base` with llmft's checkpoints and sampler (and `mixins`) mixed in."
+    return type(f'Llmft{base.__name__}', (LlmftTrainerMixin, *mixins, base), {})
 
 def _trained_in_fp32(trainer, dec):
     "Undo TRL's cast of a quantized model's trainable weights to bf16 (any precision): fp32 unless pure_bf16."
@@ -101,7 +118,8 @@ def _kto_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collat
     # KTO pairs each example with its neighbour's completion to estimate a KL term: the order must stay fixed
     args = _trl_args(KTOConfig, cfg, dec, beta=cfg.pref_beta, train_sampling_strategy='sequential',
                      desirable_weight=cfg.kto_chosen_weight, undesirable_weight=cfg.kto_rejected_weight)
-    return _trained_in_fp32(_subclass(KTOTrainer)(model=model, args=args, train_dataset=train_dataset,
+    kto = _subclass(KTOTrainer, KLAcrossData)
+    return _trained_in_fp32(kto(model=model, args=args, train_dataset=train_dataset,
                                                   eval_dataset=eval_dataset, processing_class=tokenizer,
                                                   ref_model=load_reference(cfg, hardware, len(tokenizer)),
                                                   callbacks=callbacks, optimizers=optimizers), dec)
