@@ -135,11 +135,17 @@ class MethodKeys:
     galore_update_interval:int = opt(200, 'GaLore: steps between projection updates', 'method', min=1)
     galore_scale:float = opt(2.0, 'GaLore: scale of the projected update',
                              'method', min=0.0, min_exclusive=True)
+    galore_proj_type:str = opt('std', 'GaLore: projection: std, reverse_std, right, left or full', 'method',
+                               choices=['std', 'reverse_std', 'right', 'left', 'full'])
+    galore_layerwise:bool = opt(False, 'GaLore: step each weight in the backward pass, never holding the '
+                                'whole gradient (gradient_accumulation_steps: 1, no clipping)', 'method')
     use_badam:bool = opt(False, 'BAdam: block-coordinate Adam (full-parameter training one block at a time)',
                          'method')
     badam_switch_interval:int = opt(50, 'BAdam: steps between block switches', 'method', min=1)
     badam_switch_mode:str = opt('ascending', 'BAdam: order of blocks: ascending, descending, random or fixed',
                                 'method', choices=['ascending', 'descending', 'random', 'fixed'])
+    badam_start_block:int|None = opt(None, 'BAdam: the block trained first (empty: as the switch mode picks)',
+                                     'method', min=0)
     use_apollo:bool = opt(False,
                           'APOLLO: AdamW with its update scaled from a low-rank sketch of the gradient '
                           '(full-parameter training in about SGD memory)',
@@ -161,6 +167,8 @@ class MethodKeys:
                                   'APOLLO: apply apollo_scale before the norm-growth '
                                   'limiter instead of after',
                                   'method')
+    apollo_layerwise:bool = opt(False, 'APOLLO: step each weight in the backward pass, never holding the '
+                                'whole gradient (gradient_accumulation_steps: 1, no clipping)', 'method')
     use_adam_mini:bool = opt(False,
                              'Adam-mini: Adam with one second moment per block (about half of '
                              "AdamW's optimizer memory)",
@@ -587,13 +595,11 @@ LF_KEYS = {
     'skip_special_tokens': _same('llmft strips special tokens from generated text', ok=(True,)),
     'badam_mode': _same("llmft's BAdam switches whole layers (badam_mode: layer)", ok=('layer',)),
     'badam_verbose': _same('llmft logs BAdam block switches itself'),
-    'apollo_layerwise': _same("layer-wise APOLLO is not supported: llmft's APOLLO updates every layer "
-                              'after the backward pass, as one optimizer (apollo_layerwise: false); the '
-                              'layer-wise mode steps each layer inside the backward pass, outside the '
-                              'Trainer: checkpoints would not hold its state (a '
-                              'resumed run would restart APOLLO from zero), max_grad_norm clipping and fp16 '
-                              'loss scaling would be skipped, and gradient accumulation is impossible',
-                              ok=(False,)),
+    **dict.fromkeys(('badam_update_ratio', 'badam_mask_mode'),
+                    _same("settings of badam_mode: ratio; llmft's BAdam switches whole layers, where LF "
+                          'does not read them either')),
+    'pissa_convert': _same('llmft saves a PiSSA adapter converted to a LoRA adapter of the unchanged base, '
+                           'which any PEFT loader reads (pissa_convert: true)', ok=(True,)),
     'export_device': _same('llmft picks the device an export runs on', ok=('cpu', 'auto')),
     'export_legacy_format': _same('llmft exports safetensors only (export_legacy_format: false)',
                                   ok=(False,)),
@@ -652,9 +658,6 @@ LF_KEYS = {
           '(mixture-of-depth 1.2.0, its latest) fails to import under transformers 5'),
     **_todo('pref_bco_weight', "LF's BCO term (TRL 1.15's bco_pair loss has no running reward baseline, "
             "unlike LF's)"),
-    **_todo('galore_layerwise galore_proj_type', 'this GaLore setting'),
-    **_todo('badam_start_block badam_update_ratio badam_mask_mode', 'this BAdam setting'),
-    **_todo('pissa_convert', 'converting a PiSSA adapter to LoRA at the end'),
     **_todo('create_new_adapter adapter_folder', 'this adapter setting'),
     **_todo('add_tokens new_special_tokens_config init_special_tokens', 'this tokenizer setting'),
     **_todo('cache_dir model_revision hf_hub_token offload_folder quantization_device_map train_from_scratch '
@@ -855,6 +858,15 @@ def _optimizer_errors(c:dict) -> list[ConfigIssue]:
             errs.append(ConfigIssue('optim', f"{_OPTIMIZERS[k]} ({k}) is its own optimizer, AdamW included, "
                                              f"so optim: {c['optim']} would be ignored; "
                                              'set optim: adamw_torch'))
+    for k, on_ in (('galore_layerwise', 'use_galore'), ('apollo_layerwise', 'use_apollo')):
+        if not c[k]: continue
+        why = (f'{k} steps each weight in the backward pass, as soon as its gradient exists, so gradients '
+               'cannot add up over batches, an fp16 loss cannot be scaled and processes cannot average them')
+        if not c[on_]: errs.append(ConfigIssue(k, f'{k} is a mode of {on_}: set {on_}: true'))
+        if c['gradient_accumulation_steps'] != 1:
+            errs.append(ConfigIssue(k, f'{why}: set gradient_accumulation_steps: 1'))
+        if c['fp16'] or c['deepspeed']:
+            errs.append(ConfigIssue(k, f'{why}: drop fp16 and deepspeed, or {k}'))
     for k in ('use_apollo', 'use_muon'):
         if c[k] and c['deepspeed']:
             errs.append(ConfigIssue(k, f'{_OPTIMIZERS[k]} needs whole weight matrices and DeepSpeed ZeRO '

@@ -20,7 +20,7 @@ __all__ = ['ZEROED', 'load_model_config', 'load_tokenizer', 'check_prequantized'
            'use_unsloth', 'import_unsloth', 'Decisions', 'checkpointing_decision', 'decide', 'as_decisions',
            'LoadedModel', 'count_params', 'chat_as_trained', 'load_model', 'optimizer_name', 'load_adapters',
            'load_reference', 'load_pretrained', 'expand_blocks', 'trained_config', 'load_trained', 'muon_params',
-           'make_optimizer', 'save_model']
+           'make_optimizer', 'layerwise_optimizer', 'save_model']
 
 # %% ../nbs/03_model.ipynb #a0c1d002
 def _hub_error(src, e) -> OSError:
@@ -796,7 +796,8 @@ def _galore_groups(model, cfg:Config):
     ps = [p for p in model.parameters() if p.requires_grad]
     return [dict(params=[p for p in ps if id(p) not in proj]),
             dict(params=[p for p in ps if id(p) in proj], rank=cfg.galore_rank,
-                 update_proj_gap=cfg.galore_update_interval, scale=cfg.galore_scale, proj_type='std')]
+                 update_proj_gap=cfg.galore_update_interval, scale=cfg.galore_scale,
+                 proj_type=cfg.galore_proj_type)]
 
 def _apollo_groups(model, cfg:Config):
     "Parameter groups for APOLLO: targeted linear weights get the low-rank sketch; norms and biases no decay."
@@ -885,7 +886,9 @@ def make_optimizer(cfg:Config, model):
         # its projectors live in the optimizer state: let a resume's weights-only load read them back
         torch.serialization.add_safe_globals([GaLoreProjector])
         cls = GaLoreAdamW8bit if '8bit' in cfg.optim else GaLoreAdamW
-        return cls(_galore_groups(model, cfg), lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
+        make = lambda groups: cls(groups, lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
+        groups = _galore_groups(model, cfg)
+        return layerwise_optimizer(make, groups, cfg.learning_rate) if cfg.galore_layerwise else make(groups)
     if cfg.use_badam:
         if importlib.util.find_spec('badam') is None:
             raise ImportError('use_badam needs the badam package: pip install badam')
@@ -896,7 +899,8 @@ def make_optimizer(cfg:Config, model):
         return BlockOptimizer(base_optimizer=base, named_parameters_list=list(model.named_parameters()),
                               block_prefix_list=[[f'{path}.{i}.'] for i in range(len(layers))],
                               switch_block_every=cfg.badam_switch_interval, switch_mode=cfg.badam_switch_mode,
-                              start_block=0 if cfg.badam_switch_mode == 'fixed' else None, verbose=0)
+                              start_block=(cfg.badam_start_block if cfg.badam_start_block is not None else
+                                           0 if cfg.badam_switch_mode == 'fixed' else None), verbose=0)
     if cfg.use_apollo:
         _needs('use_apollo', 'apollo_torch', 'apollo', 'apollo-torch')
         from apollo_torch import APOLLOAdamW
@@ -904,8 +908,10 @@ def make_optimizer(cfg:Config, model):
         from apollo_torch.svd_projector import GaLoreProjector as SVDProjector
         torch.serialization.add_safe_globals([GradientProjector, SVDProjector])  # as GaLore's
         # scale_front goes to the constructor: APOLLOAdamW reads it there, not from a group (as LF passes it)
-        return APOLLOAdamW(_apollo_groups(model, cfg), lr=cfg.learning_rate, weight_decay=cfg.weight_decay,
-                           scale_front=cfg.apollo_scale_front, **adam)
+        make = lambda groups: APOLLOAdamW(groups, lr=cfg.learning_rate, weight_decay=cfg.weight_decay,
+                                          scale_front=cfg.apollo_scale_front, **adam)
+        groups = _apollo_groups(model, cfg)
+        return layerwise_optimizer(make, groups, cfg.learning_rate) if cfg.apollo_layerwise else make(groups)
     if cfg.use_adam_mini:
         _needs('use_adam_mini', 'adam_mini', 'adam-mini', 'adam-mini')
         from adam_mini import Adam_mini
@@ -923,6 +929,46 @@ def make_optimizer(cfg:Config, model):
         muon, adamw = muon_params(model)
         return _muon_adamw()(muon, adamw, lr=cfg.learning_rate, weight_decay=cfg.weight_decay, **adam)
     return None
+
+# %% ../nbs/03_model.ipynb #86e2f082
+@functools.cache
+def _layerwise():
+    "The `LayerwiseOptimizer` class, made on first use (this module imports torch only when it needs it)."
+    import torch
+    class LayerwiseOptimizer(torch.optim.Optimizer):
+        "One optimizer per parameter, stepped in the backward pass when its gradient is ready, then freed."
+        def __init__(self, make, groups:list, lr:float):
+            self.parts = [make([dict(g, params=[p])]) for g in groups for p in g['params']]
+            params = [o.param_groups[0]['params'][0] for o in self.parts]
+            super().__init__([dict(params=params)], dict(lr=lr))  # the group the Trainer's schedule sets
+            self._part = dict(zip(params, self.parts))
+            self._hooks = [p.register_post_accumulate_grad_hook(self._step_one) for p in params]
+
+        def _step_one(self, p):
+            part = self._part[p]
+            for g in part.param_groups: g['lr'] = self.param_groups[0]['lr']
+            part.step(); part.zero_grad(set_to_none=True)
+
+        def step(self, closure=None): return closure() if closure is not None else None  # done in backward
+        def zero_grad(self, set_to_none:bool=True): pass  # each gradient was freed once used
+
+        def state_dict(self): return dict(super().state_dict(), parts=[o.state_dict() for o in self.parts])
+        def load_state_dict(self, state_dict):
+            sd = dict(state_dict); parts = sd.pop('parts')
+            super().load_state_dict(sd)
+            for o, s in zip(self.parts, parts, strict=True): o.load_state_dict(s)
+    return LayerwiseOptimizer
+
+def layerwise_optimizer(make,        # `make(groups)`: one parameter's optimizer (GaLore's, APOLLO's)
+                        groups:list, # the parameter groups of the whole optimizer
+                        lr:float,
+                       ):
+    "A `LayerwiseOptimizer`: `make`'s optimizer per parameter of `groups`, stepped during the backward pass."
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1:
+        raise ValueError('layer-wise GaLore/APOLLO steps each weight before the processes average their '
+                         'gradients: with several processes set galore_layerwise / apollo_layerwise: false')
+    return _layerwise()(make, groups, lr)
 
 # %% ../nbs/03_model.ipynb #57db7a4e
 def save_model(loaded:LoadedModel, out_dir) -> Path:
