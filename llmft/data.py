@@ -5,7 +5,7 @@
 # %% ../nbs/02_data.ipynb #b56d82ac
 from __future__ import annotations
 import csv, json, difflib, html, importlib.resources, itertools, os, re, sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 import torch
 from .config import Config
@@ -27,9 +27,21 @@ def bundled_data_dir() -> Path:
     "The folder of llmft's own `dataset_info.json` and sample data."
     return Path(str(importlib.resources.files('llmft')))/'assets'/'data'
 
+def _remote_file(dataset_dir:str, file_name:str) -> Path:
+    "`file_name` of the hub dataset repo `dataset_dir` names (`REMOTE:owner/name`), downloaded (or cached)."
+    from huggingface_hub import hf_hub_download
+    repo = dataset_dir[len('REMOTE:'):]
+    try: return Path(hf_hub_download(repo_id=repo, filename=file_name, repo_type='dataset'))
+    except Exception as e:
+        raise DataError(f'dataset_dir {dataset_dir}: could not fetch {file_name} from the hub dataset {repo} '
+                        f'({type(e).__name__}: {str(e)[:200]}); offline, download the repo and give its '
+                        'folder as dataset_dir') from None
+
 def load_dataset_info(dataset_dir) -> dict:
-    "The registry `dataset_info.json` in `dataset_dir`, or `{}` when there is none."
-    p = Path(dataset_dir)/'dataset_info.json'
+    "The registry `dataset_info.json` in `dataset_dir` (a folder, or `REMOTE:` a hub dataset), or `{}`."
+    if str(dataset_dir) == 'ONLINE': return {}
+    p = (_remote_file(str(dataset_dir), 'dataset_info.json') if str(dataset_dir).startswith('REMOTE:')
+         else Path(dataset_dir)/'dataset_info.json')
     if not p.is_file(): return {}
     try: reg = json.loads(p.read_text(encoding='utf-8-sig'))
     except json.JSONDecodeError as e:
@@ -50,6 +62,9 @@ class DatasetAttr:
     columns:dict = field(default_factory=dict)
     tags:dict = field(default_factory=dict)
     split:str = 'train'
+    subset:str|None = None       # the hub dataset's configuration (`name=` of `datasets.load_dataset`)
+    folder:str|None = None       # the folder inside the hub dataset (`data_dir=`)
+    num_samples:int|None = None  # rows drawn from it (repeated when more than it has), as LF's
 
 def _inside(folder, file_name, where:str) -> Path:
     "`folder/file_name`, refused unless `file_name` names a file or folder inside `folder`."
@@ -68,15 +83,29 @@ def _attr_from_entry(name, e, folder):
         raise DataError(f"{where} has {'/'.join(media)} columns: multimodal training is not supported (llmft "
                         'trains language models on text); use a text dataset')
     kw = dict(formatting=e.get('formatting', 'alpaca'), ranking=bool(e.get('ranking', False)),
-              columns=e.get('columns', {}), tags=e.get('tags', {}), split=e.get('split', 'train'))
-    if 'file_name' in e: return DatasetAttr(name, path=str(_inside(folder, e['file_name'], where)), **kw)
-    hub = e.get('hf_hub_url') or e.get('ms_hub_url') or e.get('script_url')
-    if hub: return DatasetAttr(name, hub=hub, **kw)
+              columns=e.get('columns', {}), tags=e.get('tags', {}), split=e.get('split', 'train'),
+              subset=e.get('subset'), folder=e.get('folder'), num_samples=e.get('num_samples'))
+    if 'file_name' in e:
+        if str(folder).startswith('REMOTE:'):  # a file of the hub dataset whose registry this is
+            return DatasetAttr(name, path=str(_remote_file(str(folder), e['file_name'])), **kw)
+        return DatasetAttr(name, path=str(_inside(folder, e['file_name'], where)), **kw)
+    if e.get('hf_hub_url'): return DatasetAttr(name, hub=e['hf_hub_url'], **kw)
+    if e.get('ms_hub_url') or e.get('om_hub_url'):
+        raise DataError(f'{where} is on the ModelScope or Modelers hub: not supported (llmft loads from the '
+                        'Hugging Face hub); add its hf_hub_url, or download it and give its file_name')
+    if s := e.get('script_url'):  # LF: a folder beside the registry, else a hub dataset
+        local = Path(folder)/str(s)
+        return (DatasetAttr(name, path=str(_inside(folder, s, where)), **kw) if local.is_dir() else
+                DatasetAttr(name, hub=str(s), **kw))
+    if 'cloud_file_name' in e:
+        raise DataError(f'{where}: cloud_file_name (S3 or GCS files) is not supported; download the file and '
+                        'give its file_name')
     raise DataError(f"{where} has neither file_name nor hf_hub_url")
 
 def resolve_dataset(name:str, dataset_dir='data') -> DatasetAttr:
     "Find `name` in `dataset_dir`'s registry, then llmft's, then as a file or folder path, else on the hub."
     name = name.strip()
+    if str(dataset_dir) == 'ONLINE': return DatasetAttr(name, hub=name)  # LF: every name is a hub dataset
     for folder in (dataset_dir, bundled_data_dir()):
         if name in (reg := load_dataset_info(folder)): return _attr_from_entry(name, reg[name], folder)
     for p in (Path(name), Path(dataset_dir)/name):
@@ -207,7 +236,7 @@ def iter_records(attr:DatasetAttr):
     "Yield `(file, location, record)` per row of `attr`; an unreadable row's `record` is its problem (a str)."
     if attr.hub:
         import datasets
-        try: ds = datasets.load_dataset(attr.hub, split=attr.split)
+        try: ds = datasets.load_dataset(attr.hub, name=attr.subset, data_dir=attr.folder, split=attr.split)
         except Exception as e:
             raise DataError(f"could not load dataset '{attr.hub}' from the Hugging Face hub "
                             f"({type(e).__name__}: {str(e)[:200]}); "
@@ -239,11 +268,10 @@ def _detect(rec, attr):
         if 'label' in rec: cols['kto_tag'] = 'label'
         first = (rec[cols['messages']] or [{}])[0]
         tags = _OPENAI_TAGS if isinstance(first, dict) and 'role' in first else _SHAREGPT_TAGS
-        return DatasetAttr(attr.name, attr.path, attr.hub, 'sharegpt', 'chosen' in rec, cols, dict(tags),
-                           attr.split)
+        return replace(attr, formatting='sharegpt', ranking='chosen' in rec, columns=cols, tags=dict(tags))
     if 'text' in rec and 'instruction' not in rec: cols['prompt'] = 'text'
     if 'label' in rec: cols['kto_tag'] = 'label'
-    return DatasetAttr(attr.name, attr.path, attr.hub, 'alpaca', 'chosen' in rec, cols, {}, attr.split)
+    return replace(attr, formatting='alpaca', ranking='chosen' in rec, columns=cols, tags={})
 
 def _alpaca(rec, cols):
     "alpaca row -> (messages without the answer, answer or None)."
@@ -363,12 +391,20 @@ def _align(rec, attr, kind):
     if isinstance(rec, str): raise ValueError(rec)
     return align_record(rec, attr, kind)
 
+def _draw(rows:list, n:int, seed:int) -> list:
+    "`n` of `rows` as LF's `num_samples` draws them: in a random order, then random repeats past their count."
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    idx = [int(i) for i in rng.permutation(len(rows))[:n]]
+    if n > len(rows): idx += [int(i) for i in rng.choice(len(rows), n - len(rows))]
+    return [rows[i] for i in idx]
+
 def load_records(attr:DatasetAttr, kind:str='sft', on_bad_rows:str='error', max_samples:int|None=None,
-                 max_errors:int=20):
+                 max_errors:int=20, seed:int=0):
     "Aligned rows of `attr`, and `'file: line N: problem'` per bad row (raised unless `on_bad_rows='skip'`)."
     rows, bad, tally = [], [], _BadRows()
     for f, loc, rec in iter_records(attr):
-        if max_samples and len(rows) >= max_samples: break
+        if max_samples and not attr.num_samples and len(rows) >= max_samples: break
         try: rows.append(_align(rec, attr, kind))
         except ValueError as e: bad.append(tally.add(f, loc, str(e)))
     if bad and not rows: raise _all_bad(attr.name, tally)
@@ -377,6 +413,7 @@ def load_records(attr:DatasetAttr, kind:str='sft', on_bad_rows:str='error', max_
         raise DataError(f"{len(bad)} bad row(s) in dataset '{attr.name}' "
                         "(set on_bad_rows: skip to leave them out):\n  "
                         + '\n  '.join(bad[:max_errors]) + more)
+    if attr.num_samples: rows = _draw(rows, attr.num_samples, seed)[:max_samples or None]
     return rows, bad
 
 # %% ../nbs/02_data.ipynb #ff6783fe
@@ -615,7 +652,7 @@ def _one_dataset(name, cfg, tokenizer, kind):
         ds = datasets.IterableDataset.from_generator(gen)
         if cfg.max_samples: ds = ds.take(cfg.max_samples)
     else:
-        rows, bad = load_records(attr, kind, cfg.on_bad_rows, cfg.max_samples)
+        rows, bad = load_records(attr, kind, cfg.on_bad_rows, cfg.max_samples, seed=cfg.seed)
         if not rows: raise DataError(f"dataset '{name}' has no usable rows for stage {cfg.stage}")
         ds = datasets.Dataset.from_list(rows)
         stats.rows, stats.bad_rows = len(rows), len(bad)
