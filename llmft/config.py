@@ -680,7 +680,8 @@ LF_VALUES = {
                                  'raises NotImplementedError for it (it picks FA3 only for gpt-oss); '
                                  'use flash_attn: auto or fa2'),
     ('stage', 'ppo'): LFKey('refuse', _PPO),
-    ('pref_loss', 'kto_pair'): LFKey('todo', 'the kto_pair preference loss', to='pref_loss: kto_pair'),
+    ('pref_loss', 'kto_pair'): LFKey('refuse', 'the kto_pair loss is not supported: TRL removed it from DPO '
+                                     '(LLaMA-Factory 0.9.5 fails on it too); train KTO with stage: kto'),
 }  # values of llmft keys that LLaMA-Factory has and llmft does not (yet)
 
 # %% ../nbs/00_config.ipynb #a1f0c012
