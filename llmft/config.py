@@ -18,10 +18,12 @@ __all__ = ['LIST_KEYS', 'TRAINER_OWNED', 'LF_KEYS', 'LF_VALUES', 'LF_DEFAULTS', 
            'save_config']
 
 # %% ../nbs/00_config.ipynb #e1f33abb
-def opt(default, help:str, group:str='train', choices=None, min=None, max=None, min_exclusive=False):
-    "Declare a config key: its `default`, a one-line `help`, its form `group` and allowed values."
-    return field(default=default, metadata=dict(help=help, group=group, choices=choices, min=min, max=max,
-                                                min_exclusive=min_exclusive))
+def opt(default, help:str, group:str='train', choices=None, min=None, max=None, min_exclusive=False,
+        secret:bool=False):
+    "Declare a config key: its `default`, one-line `help`, form `group`, allowed values; `secret`: unshown."
+    return field(default=default, repr=not secret,
+                 metadata=dict(help=help, group=group, choices=choices, min=min, max=max,
+                               min_exclusive=min_exclusive, secret=secret))
 
 # %% ../nbs/00_config.ipynb #e1a0c001
 @dataclass
@@ -36,9 +38,22 @@ class ModelKeys:
     template:str|None = opt(None, "Chat template name; empty uses the tokenizer's own template", 'model')
     trust_remote_code:bool = opt(False, 'Allow model code from the hub to run (off unless you trust it)',
                                  'model')
+    adapter_folder:str|None = opt(None, 'Subfolder of each adapter_name_or_path folder that holds the '
+                                  'adapter (e.g. checkpoint-500)', 'model')
+    cache_dir:str|None = opt(None, 'Where models downloaded from the hub are kept; empty: the Hugging Face '
+                             'cache', 'model')
+    model_revision:str = opt('main', 'Hub branch, tag or commit of the model to load', 'model')
+    hf_hub_token:str|None = opt(None, 'Hugging Face token for gated or private models (never shown or saved; '
+                                'HF_TOKEN works too)', 'model', secret=True)
+    train_from_scratch:bool = opt(False, "Train from random weights: build the model from its config "
+                                  "(its saved weights are not read)", 'model')
     quantization_bit:int|None = opt(None, 'Load the base model in 4 or 8 bits through bitsandbytes (QLoRA)',
                                     'model', choices=[4, 8])
     quantization_type:str = opt('nf4', '4-bit data type: nf4 or fp4', 'model', choices=['nf4', 'fp4'])
+    quantization_device_map:str|None = opt(None, 'auto: spread a 4-bit model over every GPU (then the CPU) '
+                                           'to generate; not for training', 'model', choices=['auto'])
+    offload_folder:str = opt('offload', 'Where weights that fit no device go, with quantization_device_map: '
+                             'auto', 'model')
     double_quantization:bool = opt(True,
                                    'Quantize the 4-bit quantization constants '
                                    'too (saves ~0.4 bit per weight)',
@@ -55,6 +70,14 @@ class ModelKeys:
                                       'Special tokens to add to the tokenizer, '
                                       'comma-separated (resizes the vocabulary)',
                                       'model')
+    add_tokens:str|None = opt(None, 'Plain (not special) tokens to add to the tokenizer, comma-separated '
+                              '(resizes the vocabulary)', 'model')
+    new_special_tokens_config:str|None = opt(None, 'A YAML or JSON file mapping each new special token to a '
+                                             'description (instead of new_special_tokens)', 'model')
+    init_special_tokens:str = opt('noise_init', "New tokens' embeddings: noise_init (the mean one plus "
+                                  "noise), desc_init (the mean of their description's tokens), "
+                                  'desc_init_w_noise',
+                                  'model', choices=['noise_init', 'desc_init', 'desc_init_w_noise'])
     resize_vocab:bool = opt(False, 'Resize the embeddings to the tokenizer (needed when tokens are added)',
                             'model')
     bf16:bool|None = opt(None, 'bf16 mixed precision; empty picks from the hardware', 'model')
@@ -67,6 +90,20 @@ class ModelKeys:
                                      'Recompute activations in the backward pass: auto '
                                      '(when memory needs it), true or false',
                                      'model', choices=['auto', 'true', 'false'])
+    use_unsloth_gc:bool = opt(False, "Gradient checkpointing that keeps the saved activations in CPU RAM "
+                              "(Unsloth's, without Unsloth installed)", 'model')
+    upcast_layernorm:bool = opt(False, 'Keep the norm weights in fp32 while training (under bf16/fp16)',
+                                'model')
+    upcast_lmhead_output:bool = opt(False, "Cast the output layer's logits to fp32 while training (pt and "
+                                    'sft compute their loss in fp32 anyway; this also covers dpo, kto)',
+                                    'model')
+    moe_aux_loss_coef:float|None = opt(None, "Mixture-of-experts: weight of the router's load-balancing loss "
+                                       'in the training loss (dpo, kto)', 'model', min=0.0)
+    infer_dtype:str = opt('auto', 'Weights dtype for chat, predict, eval and the API: auto (the '
+                          "hardware's), float16, bfloat16 or float32", 'model',
+                          choices=['auto', 'float16', 'bfloat16', 'float32'])
+    print_param_status:bool = opt(False, "Print each parameter's name, dtype, device and whether it trains, "
+                                  'once loaded', 'model')
 
 # %% ../nbs/00_config.ipynb #e1a0c002
 @dataclass
@@ -80,6 +117,8 @@ class MethodKeys:
                               'method',
                               choices=['lora', 'oft', 'freeze', 'full', 'prefix_tuning', 'prompt_tuning',
                                        'p_tuning'])
+    create_new_adapter:bool = opt(False, 'With adapter_name_or_path: merge every adapter into the model and '
+                                  'train a new one (instead of training on the last)', 'method')
     lora_rank:int = opt(8, 'LoRA rank r', 'method', min=1)
     lora_alpha:int|None = opt(None, 'LoRA scaling alpha; empty means 2 × lora_rank', 'method', min=1)
     lora_dropout:float = opt(0.0, 'Dropout on the LoRA branch', 'method', min=0.0, max=1.0)
@@ -371,7 +410,7 @@ class ServeKeys:
 LIST_KEYS = ('dataset', 'eval_dataset', 'adapter_name_or_path', 'lora_target', 'oft_target',
              'additional_target', 'galore_target', 'apollo_target', 'freeze_trainable_modules',
              'freeze_extra_modules',
-             'new_special_tokens', 'report_to', 'metrics', 'interleave_probs')
+             'new_special_tokens', 'add_tokens', 'report_to', 'metrics', 'interleave_probs')
 
 @dataclass
 class Config(ServeKeys, ExportKeys, TrainKeys, DataKeys, MethodKeys, ModelKeys):
@@ -386,6 +425,10 @@ class Config(ServeKeys, ExportKeys, TrainKeys, DataKeys, MethodKeys, ModelKeys):
         object.__setattr__(self, 'trainer_args', ta)
         if self.packing is None: object.__setattr__(self, 'packing', self.stage == 'pt')  # as LF
         items = lambda v: [p.strip() for p in str(v or '').split(',') if p.strip()]
+        if self.adapter_folder:  # every reader of adapter_name_or_path sees the folders holding the adapters
+            joined = ','.join(str(Path(a)/self.adapter_folder) for a in items(self.adapter_name_or_path))
+            object.__setattr__(self, 'adapter_name_or_path', joined)
+            object.__setattr__(self, 'adapter_folder', None)
         # split once, here
         object.__setattr__(self, '_lists', {k: items(getattr(self, k)) for k in LIST_KEYS})
 
@@ -658,12 +701,6 @@ LF_KEYS = {
           '(mixture-of-depth 1.2.0, its latest) fails to import under transformers 5'),
     **_todo('pref_bco_weight', "LF's BCO term (TRL 1.15's bco_pair loss has no running reward baseline, "
             "unlike LF's)"),
-    **_todo('create_new_adapter adapter_folder', 'this adapter setting'),
-    **_todo('add_tokens new_special_tokens_config init_special_tokens', 'this tokenizer setting'),
-    **_todo('cache_dir model_revision hf_hub_token offload_folder quantization_device_map train_from_scratch '
-            'upcast_layernorm upcast_lmhead_output use_unsloth_gc moe_aux_loss_coef infer_dtype '
-            'print_param_status',
-            'this Model Loader setting'),
     **_todo('preserve_thinking eval_on_each_dataset eval_num_beams', 'this data setting'),
     **_todo('compute_accuracy disable_shuffling', 'this training setting'),
     **_todo('enable_torch_profiler profiler_output_dir profiler_wait_steps profiler_warmup_steps '
@@ -829,8 +866,10 @@ def unsloth_unsupported(c:dict) -> list[tuple[str, str]]:
                                'only in batches of 1, so they would attend to each other)'))
     if c['flash_attn'] in ('fa2', 'eager'):
         out.append(('flash_attn', f"flash_attn: {c['flash_attn']} (it picks its own attention)"))
-    if c['new_special_tokens']:
-        out.append(('new_special_tokens', 'new_special_tokens (their embeddings would stay untrained)'))
+    for k in ('new_special_tokens', 'add_tokens', 'new_special_tokens_config'):
+        if c[k]: out.append((k, f'{k} (their embeddings would stay untrained)'))
+    if c['train_from_scratch']:
+        out.append(('train_from_scratch', 'train_from_scratch (it loads the saved weights)'))
     if c['rope_scaling']:
         out.append(('rope_scaling', f"rope_scaling: {c['rope_scaling']} (it applies its own)"))
     return out
@@ -945,7 +984,7 @@ def _compat_errors(c:dict) -> list[ConfigIssue]:
     if c['val_size'] >= 1 and not float(c['val_size']).is_integer():
         errs.append(ConfigIssue('val_size',
                                 f"a share must be below 1 and a count a whole number, got {c['val_size']}"))
-    errs += _sft_loss_errors(c)
+    errs += _sft_loss_errors(c) + _loader_errors(c)
     if (why := check_template(c['template'])): errs.append(ConfigIssue('template', why))
     if c['tool_format'] and c['tool_format'] not in TOOL_FORMATS:
         close = difflib.get_close_matches(c['tool_format'], TOOL_FORMATS, n=1)
@@ -969,6 +1008,41 @@ def _sft_loss_errors(c:dict) -> list[ConfigIssue]:
                                 'term compares the model with its base, which llmft gets by disabling the '
                                 'adapter, not from a second copy of the model in memory (as LLaMA-Factory '
                                 'does); use finetuning_type: lora (or a prompt method), or use_dft_loss'))
+    return errs
+
+def _loader_errors(c:dict) -> list[ConfigIssue]:
+    "What the Model Loader's keys ask that cannot be done, or that clash with other keys."
+    errs, q = [], c['quantization_bit']
+    if c['quantization_device_map'] and q != 4:
+        errs.append(ConfigIssue('quantization_device_map', 'an auto device map spreads a 4-bit model over '
+                                'the devices: set quantization_bit: 4, or drop quantization_device_map'))
+    if c['train_from_scratch'] and q:
+        errs.append(ConfigIssue('train_from_scratch', 'random weights are built in full precision, not '
+                                'quantized: drop quantization_bit'))
+    if c['use_unsloth_gc'] and c['gradient_checkpointing'] == 'false':
+        errs.append(ConfigIssue('use_unsloth_gc', 'use_unsloth_gc is a kind of gradient checkpointing and '
+                                'gradient_checkpointing is false: drop one of them'))
+    if c['moe_aux_loss_coef'] is not None and c['stage'] not in ('dpo', 'kto'):
+        errs.append(ConfigIssue('moe_aux_loss_coef', f"moe_aux_loss_coef with stage {c['stage']} is not "
+                                'supported yet: llmft computes that loss itself and does not add the router '
+                                'loss to it (TRL does for dpo and kto); drop it, or use stage dpo or kto'))
+    if c['create_new_adapter'] and c['finetuning_type'] in ('full', 'freeze'):
+        errs.append(ConfigIssue('create_new_adapter', 'create_new_adapter trains a new adapter: use '
+                                f"finetuning_type: lora or oft (finetuning_type is {c['finetuning_type']})"))
+    if c['create_new_adapter'] and c['adapter_name_or_path'] and q:
+        errs.append(ConfigIssue('create_new_adapter', 'a new adapter goes on the model with its adapters '
+                                'merged in, and adapters cannot be merged into 4/8-bit weights: drop '
+                                'quantization_bit or create_new_adapter'))
+    if c['adapter_folder'] and not c['adapter_name_or_path']:
+        errs.append(ConfigIssue('adapter_folder', 'adapter_folder is a subfolder of adapter_name_or_path: '
+                                'set adapter_name_or_path too, or drop adapter_folder'))
+    if c['new_special_tokens_config'] and c['new_special_tokens']:
+        errs.append(ConfigIssue('new_special_tokens_config', 'new_special_tokens_config names the new '
+                                'special tokens itself: drop new_special_tokens (add_special_tokens)'))
+    if c['init_special_tokens'] != 'noise_init' and not c['new_special_tokens_config']:
+        errs.append(ConfigIssue('init_special_tokens', f"{c['init_special_tokens']} starts each new token "
+                                'from its description in new_special_tokens_config: set it, or use '
+                                'noise_init'))
     return errs
 
 def _hardware_errors(c:dict, hw) -> list[ConfigIssue]:
@@ -1099,8 +1173,10 @@ def load_config(path=None, overrides=(), hardware=None) -> Config:
     return make_config({**(read_yaml(path) if path else {}), **parse_overrides(overrides)}, hardware=hardware)
 
 def save_config(cfg:Config, path):
-    "Write `cfg` as YAML to `path` (all keys, in declaration order, then its `TrainingArguments` fields)."
+    "Write `cfg` as YAML to `path`: its keys in order (secrets left out), then its `TrainingArguments`'."
     d = asdict(cfg); d |= d.pop('trainer_args')
+    for k, f in config_keys().items():
+        if f.metadata['secret']: d.pop(k)  # a token is never written (a saved run is shared, uploaded)
     Path(path).write_text(yaml.safe_dump(d, sort_keys=False), encoding='utf-8')
     return Path(path)
 

@@ -18,9 +18,9 @@ from .memory import estimate_memory, gpu_budget
 __all__ = ['ZEROED', 'load_model_config', 'load_tokenizer', 'check_prequantized', 'quantization_config', 'lora_targets',
            'trained_layers', 'apply_freeze', 'lora_config', 'oft_config', 'prompt_config', 'unsloth_decision',
            'use_unsloth', 'import_unsloth', 'Decisions', 'checkpointing_decision', 'decide', 'as_decisions',
-           'LoadedModel', 'count_params', 'chat_as_trained', 'load_model', 'optimizer_name', 'load_adapters',
-           'load_reference', 'load_pretrained', 'expand_blocks', 'trained_config', 'load_trained', 'muon_params',
-           'make_optimizer', 'layerwise_optimizer', 'save_model']
+           'LoadedModel', 'count_params', 'chat_as_trained', 'print_param_status', 'load_model', 'optimizer_name',
+           'load_adapters', 'load_reference', 'load_pretrained', 'expand_blocks', 'trained_config', 'load_trained',
+           'muon_params', 'make_optimizer', 'layerwise_optimizer', 'save_model']
 
 # %% ../nbs/03_model.ipynb #a0c1d002
 def _hub_error(src, e) -> OSError:
@@ -42,6 +42,12 @@ def _check_remote_code(folder, name:str, trust:bool):
         raise ValueError(f'{p} asks to run code shipped in {folder} ({what}); llmft runs such code only with '
                          'trust_remote_code: true. Set it only if you trust that folder.')
 
+def _hub_kwargs(cfg:Config) -> dict:
+    "What every `from_pretrained` of `cfg`'s model gets besides its source: `cache_dir`, `revision`, `token`."
+    kw = dict(cache_dir=cfg.cache_dir, revision=None if cfg.model_revision == 'main' else cfg.model_revision,
+              token=cfg.hf_hub_token)
+    return {k: v for k, v in kw.items() if v is not None}
+
 def load_model_config(cfg:Config,                # the run config (model_name_or_path, trust_remote_code)
                       source:str|None=None,      # a folder or hub id to read instead of cfg's model
                      ):
@@ -49,28 +55,45 @@ def load_model_config(cfg:Config,                # the run config (model_name_or
     from transformers import AutoConfig
     src = source or model_path(cfg.model_name_or_path)
     _check_remote_code(src, 'config.json', cfg.trust_remote_code)
-    try: return AutoConfig.from_pretrained(src, trust_remote_code=cfg.trust_remote_code)
+    try: return AutoConfig.from_pretrained(src, trust_remote_code=cfg.trust_remote_code, **_hub_kwargs(cfg))
     except OSError as e:
         if Path(src).exists(): raise
         raise _hub_error(src, e) from None
 
 # %% ../nbs/03_model.ipynb #a0c1d005
+def _token_descriptions(cfg:Config) -> dict:
+    "The new special tokens of `new_special_tokens_config` (a YAML or JSON file), each with its description."
+    if not cfg.new_special_tokens_config: return {}
+    import yaml
+    p = Path(cfg.new_special_tokens_config)
+    try: d = yaml.safe_load(p.read_text(encoding='utf-8'))
+    except (OSError, yaml.YAMLError) as e: d = e
+    texts = isinstance(d, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in d.items())
+    if not (texts and d):
+        why = (f'cannot be read ({d})' if isinstance(d, Exception) else
+               'must map each new token to a description')
+        msg = f"{p} {why}, e.g. '<think>: the reasoning starts here'"
+        raise ConfigError([ConfigIssue('new_special_tokens_config', msg)])
+    return d
+
 def _tokenizer(cfg:Config, src:str, folder=None):
     "`src`'s tokenizer (or `folder`'s), special tokens fixed and new ones added; and how many were added."
     from transformers import AutoTokenizer, GenerationConfig
     where = str(folder or src)
     _check_remote_code(where, 'tokenizer_config.json', cfg.trust_remote_code)
-    try: tok = AutoTokenizer.from_pretrained(where, trust_remote_code=cfg.trust_remote_code)
+    try: tok = AutoTokenizer.from_pretrained(where, trust_remote_code=cfg.trust_remote_code,
+                                             **_hub_kwargs(cfg))
     except OSError as e:
         if Path(where).exists(): raise
         raise _hub_error(where, e) from None
-    try: gen = GenerationConfig.from_pretrained(src)
+    try: gen = GenerationConfig.from_pretrained(src, **_hub_kwargs(cfg))
     # no generation_config.json: the model's config holds the ids
     except OSError: gen = load_model_config(cfg, src)
     fix_tokenizer_specials(tok, gen)
-    new = cfg.listed('new_special_tokens')
+    new = cfg.listed('new_special_tokens') or list(_token_descriptions(cfg))
     added = (tok.add_special_tokens({'additional_special_tokens': new}, replace_extra_special_tokens=False)
              if new else 0)
+    if plain := cfg.listed('add_tokens'): added += tok.add_tokens(plain, special_tokens=False)
     return tok, added
 
 def load_tokenizer(cfg:Config,                 # model_name_or_path, trust_remote_code, new_special_tokens
@@ -265,7 +288,8 @@ class Decisions:
     checkpointing_why:str
     quantization:str             # 'none', '4-bit bitsandbytes nf4...', '8-bit bitsandbytes', or pre-quantized
     compute_dtype:str|None       # dtype quantized layers compute in (the precision's); None if not quantized
-    device_map:dict|None         # where `from_pretrained` puts weights (None: CPU; the trainer moves them)
+    device_map:dict|str|None     # where `from_pretrained` puts weights (None: CPU, the trainer moves them;
+                                 # 'auto': spread over the GPUs, quantization_device_map)
     processes:Processes          # processes (one GPU each) the run uses, and how to use idle GPUs
     quant_storage:str|None=None  # dtype 4-bit weights are stored in, for FSDP / ZeRO-3 sharding
 
@@ -308,8 +332,23 @@ class Decisions:
         return replace(cfg, bf16=self.precision in ('bf16', 'pure_bf16'), fp16=self.precision == 'fp16')
 
 # %% ../nbs/03_model.ipynb #a0c1d012
+_INFER = {'float32': 'fp32', 'float16': 'fp16', 'bfloat16': 'bf16'}  # infer_dtype -> precision
+
+def _infer_precision(cfg:Config, hw:Hardware) -> tuple[str, str]:
+    "The precision `infer_dtype` asks to generate in, and why; a `ConfigError` where `hw` does not run it."
+    p, why = _INFER[cfg.infer_dtype], f'infer_dtype: {cfg.infer_dtype}'
+    cap = f' (native bf16 needs compute capability 8.0+, it is {hw.capability[0]}.{hw.capability[1]})' \
+        if hw.capability else ''
+    if p == 'fp16' and not hw.cuda:
+        problem = f'float16 needs a CUDA GPU and this machine has none ({hw.name})'
+    elif p == 'bf16' and not hw.bf16: problem = f'this machine ({hw.name}) has no native bf16{cap}'
+    else: return p, why
+    msg = f'{problem}; use infer_dtype: auto (what this machine runs) or float32'
+    raise ConfigError([ConfigIssue('infer_dtype', msg)])
+
 def _precision(cfg:Config, hw:Hardware, purpose:str) -> tuple[str, str]:
-    "The precision of `purpose` (see `llmft.hardware.choose_precision`), and why."
+    "The precision of `purpose` (see `llmft.hardware.choose_precision`; `infer_dtype` to generate), and why."
+    if purpose == 'generate' and cfg.infer_dtype != 'auto': return _infer_precision(cfg, hw)
     if purpose == 'generate' and not hw.cuda: return 'fp32', 'generation on a CPU runs in fp32'
     p = choose_precision(cfg, hw)
     if purpose != 'train' and p == 'pure_bf16': p = 'bf16'
@@ -335,6 +374,7 @@ def checkpointing_decision(cfg:Config, hw:Hardware, model_config=None,
     if unsloth:
         if cfg.gradient_checkpointing == 'false': return False, 'gradient_checkpointing: false'
         return True, "Unsloth's offloaded checkpointing (gradient_checkpointing: false turns it off)"
+    if cfg.use_unsloth_gc: return True, 'use_unsloth_gc: offloaded, the checkpointed activations in CPU RAM'
     if cfg.gradient_checkpointing != 'auto':
         return cfg.gradient_checkpointing == 'true', f'gradient_checkpointing: {cfg.gradient_checkpointing}'
     if not hw.cuda or not hw.gpu_memory_gb:
@@ -372,6 +412,10 @@ def decide(cfg:Config,                 # the run config
         msg = ('LoftQ initialisation runs on a CUDA GPU only (PEFT computes it there) and '
                f'this machine has none ({hw.name}); drop loftq_init')
         raise ConfigError([ConfigIssue('loftq_init', msg)])
+    if train and cfg.quantization_device_map:
+        msg = ('a quantized model trains on one GPU per process: drop quantization_device_map to train (it '
+               'spreads a 4-bit model over the GPUs to generate)')
+        raise ConfigError([ConfigIssue('quantization_device_map', msg)])
     prequant = check_prequantized(model_config) if model_config is not None else None
     if prequant and cfg.quantization_bit:
         msg = f'the checkpoint is already quantized ({prequant}); drop quantization_bit'
@@ -392,7 +436,7 @@ def decide(cfg:Config,                 # the run config
     # kept on the CPU, even where torch sees a GPU
     if not hw.cuda: dmap = {'': 'cpu'} if bits or prequant else None
     elif sharding: dmap = None
-    elif not train: dmap = {'': 0}
+    elif not train: dmap = 'auto' if cfg.quantization_device_map and bits else {'': 0}
     # quantized weights are placed when loaded
     elif bits or prequant or unsloth: dmap = {'': int(os.environ.get('LOCAL_RANK', 0))}
     else: dmap = None
@@ -442,11 +486,51 @@ def _rope(model_config, cfg:Config) -> str|None:
     model_config.max_position_embeddings = ctx * int(factor)
     return f'{cfg.rope_scaling} x{factor:g} ({ctx} -> {ctx*int(factor)} tokens)'
 
+def _init_new_rows(model, tok, n:int, cfg:Config):
+    "Initialise the embedding rows of new tokens (`n:`) as LF does (`init_special_tokens`), seeded by `seed`."
+    import torch
+    desc = _token_descriptions(cfg) if cfg.init_special_tokens != 'noise_init' else {}
+    g = torch.Generator().manual_seed(cfg.seed)
+    noise = lambda t: (torch.randn(t.shape, generator=g) / t.shape[-1] ** 0.5).to(t.dtype).to(t.device)
+    emb, head = model.get_input_embeddings().weight, model.get_output_embeddings()
+    with torch.no_grad():
+        known = emb[:n].clone()  # descriptions are read in the input embeddings, for the head too (as LF)
+        for w in [emb] + ([head.weight] if head is not None and head.weight is not emb else []):
+            w[n:] = w[:n].mean(0) + noise(w[n:])  # noise_init: the mean embedding plus N(0, 1/dim)
+            for token, text in desc.items():
+                i, ids = tok.convert_tokens_to_ids(token), tok(text, add_special_tokens=False)['input_ids']
+                ids = [j for j in ids if j < n]  # the description's known tokens
+                if i is None or i < n: continue
+                w[i] = known[ids].mean(0) if ids else w[:n].mean(0)
+                if cfg.init_special_tokens == 'desc_init_w_noise': w[i] += noise(w[i])
+
 def _resize(model, tok, cfg:Config):
     "Resize the embeddings if the tokenizer outgrew them (added tokens), or to fit it with `resize_vocab`."
     n = model.get_input_embeddings().weight.shape[0]
     if len(tok) > n or (cfg.resize_vocab and len(tok) != n):
-        model.resize_token_embeddings(len(tok), pad_to_multiple_of=None)
+        model.resize_token_embeddings(len(tok), pad_to_multiple_of=None, mean_resizing=False)
+        if len(tok) > n: _init_new_rows(model, tok, n, cfg)
+
+_MOE_COEF = {'router_aux_loss_coef': ('ernie4_5_moe', 'granitemoe', 'jamba', 'llama4', 'mixtral', 'olmoe',
+                                      'phimoe', 'qwen2_moe', 'qwen3_moe'),
+             'aux_loss_alpha': ('deepseek',), 'aux_loss_coef': ('jetmoe',)}  # LF's: where each model keeps it
+_MOE_LOGITS = ('ernie4_5_moe', 'granitemoe', 'jamba', 'jetmoe', 'llama4', 'mixtral', 'olmoe', 'phimoe',
+               'qwen2_moe', 'qwen3_moe')  # the models that return the router loss when asked (LF's list)
+
+def _moe(model_config, cfg:Config) -> str|None:
+    "Set `moe_aux_loss_coef` (and router logits) on a mixture-of-experts `model_config`, as LF; what was set."
+    if cfg.moe_aux_loss_coef is None: return None
+    for c in (model_config, getattr(model_config, 'text_config', None)):  # a multimodal model's text model
+        mt = getattr(c, 'model_type', None)
+        attr = next((a for a, types in _MOE_COEF.items() if mt in types), None)
+        if attr is None: continue
+        setattr(c, attr, cfg.moe_aux_loss_coef)
+        if mt in _MOE_LOGITS: c.output_router_logits = True
+        return f'{attr} {cfg.moe_aux_loss_coef:g} on {mt}'
+    known = ', '.join(sorted({t for ts in _MOE_COEF.values() for t in ts}))
+    msg = (f'{model_config.model_type} is not a mixture-of-experts model llmft knows the router loss of '
+           f'({known}); drop moe_aux_loss_coef')
+    raise ConfigError([ConfigIssue('moe_aux_loss_coef', msg)])
 
 # %% ../nbs/03_model.ipynb #a0c1d020
 def _from_pretrained(cfg:Config, src:str, model_config, dec:Decisions):
@@ -456,10 +540,16 @@ def _from_pretrained(cfg:Config, src:str, model_config, dec:Decisions):
     if rm: model_config.num_labels = 1
     kw = dict(config=model_config, dtype=dec.dtype, attn_implementation=dec.attention,
               trust_remote_code=cfg.trust_remote_code)
+    cls = AutoModelForSequenceClassification if rm else AutoModelForCausalLM
+    if dec.purpose == 'train' and cfg.train_from_scratch:  # random weights, from the config's seed
+        import torch
+        torch.manual_seed(cfg.seed)
+        return cls.from_config(**kw)
+    kw |= _hub_kwargs(cfg)
     if (qc := quantization_config(cfg, dec.dtype, dec.dtype if dec.quant_storage else None)) is not None:
         kw['quantization_config'] = qc
     if dec.device_map is not None: kw['device_map'] = dec.device_map
-    cls = AutoModelForSequenceClassification if rm else AutoModelForCausalLM
+    if dec.device_map == 'auto': kw['offload_folder'] = cfg.offload_folder  # what fits no device
     try: return cls.from_pretrained(src, **kw)
     except OSError as e:
         if Path(src).exists(): raise
@@ -478,7 +568,7 @@ def _load_unsloth(cfg:Config, src:str, dec:Decisions):
               full_finetuning=cfg.finetuning_type == 'full',
               use_gradient_checkpointing='unsloth' if dec.gradient_checkpointing else False,
               # never a swapped-in unsloth/... repository
-              use_exact_model_name=True, trust_remote_code=cfg.trust_remote_code)
+              use_exact_model_name=True, trust_remote_code=cfg.trust_remote_code, **_hub_kwargs(cfg))
     # Unsloth honours a given one
     if (qc := quantization_config(cfg, dec.dtype)) is not None: kw['quantization_config'] = qc
     if dec.device_map is not None: kw['device_map'] = dec.device_map
@@ -525,24 +615,31 @@ def _adapters(cfg:Config) -> list[str]:
             raise FileNotFoundError(f'{a} holds no adapter (adapter_config.json)')
     return adapters
 
+def print_param_status(model):
+    "Print each parameter of `model`: name, dtype, device, whether it trains (LF's `print_param_status`)."
+    for name, p in model.named_parameters():
+        print(f'name: {name}, dtype: {p.dtype}, device: {p.device}, trainable: {p.requires_grad}')
+
 def _load(cfg:Config, src:str, model_config, dec:Decisions) -> LoadedModel:
     "Load as `dec` says: tokenizer, model, tokens; then the method (training) or the adapters (generation)."
     train, adapters = dec.purpose == 'train', _adapters(cfg)
     report = dict(source=f'{resolve_model(cfg.model_name_or_path).kind}: {src}', hardware=str(dec.hardware),
                   precision=dec.precision)
-    rope = _rope(model_config, cfg)
+    rope, moe = _rope(model_config, cfg), _moe(model_config, cfg) if train else None
     saved = next((a for a in adapters[:1] if not train and (Path(a)/'tokenizer_config.json').is_file()), None)
     # generation: the tokenizer saved beside the adapter (the training template)
     tok, added = _tokenizer(cfg, src, saved)
     model = _load_unsloth(cfg, src, dec) if dec.unsloth else _from_pretrained(cfg, src, model_config, dec)
+    _resize(model, tok, cfg)  # first: added tokens are initialised as init_special_tokens says
     fix_special_tokens(tok, model)
-    _resize(model, tok, cfg)
     attention = getattr(model.config, '_attn_implementation', dec.attention) if dec.unsloth else dec.attention
     cdt = f', compute dtype {dec.compute_dtype}' if dec.compute_dtype else ''
     report.update(backend='unsloth' if dec.unsloth else 'transformers + peft',
                   unsloth=dec.as_dict()['unsloth'], attention=attention, rope_scaling=rope,
                   quantization=dec.quantization + cdt)
     if added: report['tokens_added'] = added
+    if moe: report['moe_aux_loss'] = moe
+    if train and cfg.train_from_scratch: report['weights'] = 'random (train_from_scratch)'
     tok.padding_side = 'right' if train else 'left'
     loaded = LoadedModel(model, tok, report, cfg, dec)
     if train: _apply_method(loaded)
@@ -558,6 +655,7 @@ def _load(cfg:Config, src:str, model_config, dec:Decisions) -> LoadedModel:
     tr, tot = count_params(loaded.model)
     report.update(trainable_params=f'{tr:,} of {tot:,} ({100*tr/max(tot,1):.2f}%)',
                   trust_remote_code=cfg.trust_remote_code)
+    if cfg.print_param_status and os.environ.get('LOCAL_RANK', '0') == '0': print_param_status(loaded.model)
     return loaded
 
 def load_model(cfg:Config,                   # the run config
@@ -585,6 +683,47 @@ def optimizer_name(cfg:Config) -> str|None:
                 use_muon='Muon')
     return next((name for k, name in keys.items() if getattr(cfg, k)), None)
 
+def _upcast(model, cfg:Config) -> str|None:
+    "LF's `upcast_layernorm` (1-D norm weights to fp32), `upcast_lmhead_output` (fp32 logits); what was done."
+    import torch, torch.nn as nn
+    done = []
+    if cfg.upcast_layernorm:
+        norms = [p for n, p in model.named_parameters()
+                 if p.ndim == 1 and ('norm' in n or 'ln' in n) and p.dtype != torch.float32]  # LF's names
+        for p in norms: p.data = p.data.float()
+        done.append(f'{len(norms)} norm weights to fp32')
+    head = model.get_output_embeddings()
+    if cfg.upcast_lmhead_output and isinstance(head, nn.Linear) and head.weight.dtype != torch.float32:
+        head.register_forward_hook(lambda m, args, out: out.float())
+        done.append('lm_head output to fp32')
+    return ', '.join(done) or None
+
+@functools.cache
+def _offloaded_checkpoint():
+    "LF's (Unsloth's) offloaded checkpointing: a layer's input waits in CPU RAM; the backward reruns it."
+    import torch
+    class Offloaded(torch.autograd.Function):
+        @staticmethod
+        @torch.amp.custom_fwd(device_type='cuda')
+        def forward(ctx, fn, hidden, *args):
+            ctx.fn, ctx.args, ctx.device = fn, args, hidden.device
+            ctx.save_for_backward(hidden.to('cpu', non_blocking=True))
+            with torch.no_grad(): return fn(hidden, *args)
+
+        @staticmethod
+        @torch.amp.custom_bwd(device_type='cuda')
+        def backward(ctx, *grads):
+            hidden = ctx.saved_tensors[0].to(ctx.device, non_blocking=True).detach().requires_grad_(True)
+            with torch.enable_grad(): out = ctx.fn(hidden, *ctx.args)
+            outs = out if isinstance(out, tuple) else (out,)
+            pairs = [(o, g) for o, g in zip(outs, grads) if g is not None and o.requires_grad]
+            torch.autograd.backward([o for o, _ in pairs], [g for _, g in pairs])
+            return (None, hidden.grad) + (None,) * len(ctx.args)
+
+    def checkpoint(fn, hidden, *args, **kwargs):
+        return Offloaded.apply(functools.partial(fn, **kwargs) if kwargs else fn, hidden, *args)
+    return checkpoint
+
 def _apply_method(loaded:LoadedModel):
     "Attach `cfg`'s method (adapter, frozen layers, full), upcast what trains, turn checkpointing on."
     import torch
@@ -593,16 +732,19 @@ def _apply_method(loaded:LoadedModel):
     ft, rm = cfg.finetuning_type, cfg.stage == 'rm'
     # a new adapter's initialisation follows the config's seed (as Unsloth's random_state does)
     torch.manual_seed(cfg.seed)
-    if cfg.adapter_name_or_path:
-        adapters = _adapters(cfg)
-        if len(adapters) > 1 and cfg.quantization_bit:
-            msg = ('several adapters are merged into the base model, which cannot be done in 4/8 bits; '
-                   'drop quantization_bit')
-            raise ConfigError([ConfigIssue('adapter_name_or_path', msg)])
-        # earlier adapters fold into the base
-        for a in adapters[:-1]: model = PeftModel.from_pretrained(model, a).merge_and_unload()
-        model = PeftModel.from_pretrained(model, adapters[-1], is_trainable=True)
-        merged = ', earlier ones merged)' if len(adapters) > 1 else ')'
+    if (up := _upcast(model, cfg)): rep['upcast'] = up
+    adapters = _adapters(cfg)
+    # the last adapter trains on, unless create_new_adapter: then all fold into the base, and a new one trains
+    resume = adapters[-1:] if not cfg.create_new_adapter else []
+    merge = adapters[:len(adapters) - len(resume)]
+    if merge and cfg.quantization_bit:
+        msg = ('several adapters are merged into the base model, which cannot be done in 4/8 bits; '
+               'drop quantization_bit')
+        raise ConfigError([ConfigIssue('adapter_name_or_path', msg)])
+    for a in merge: model = PeftModel.from_pretrained(model, a).merge_and_unload()
+    if resume:
+        model = PeftModel.from_pretrained(model, resume[0], is_trainable=True)
+        merged = ', earlier ones merged)' if merge else ')'
         rep['method'] = f'{ft} (adapter loaded from {cfg.adapter_name_or_path}' + merged
     elif ft == 'lora':
         lc = lora_config(cfg, model)
@@ -642,6 +784,7 @@ def _apply_method(loaded:LoadedModel):
         rep['method'] = (f'freeze: last {cfg.freeze_trainable_layers} layers '
                          f'({cfg.freeze_trainable_modules}), {n} tensors trained')
     else: rep['method'] = 'full'
+    if merge and not resume: rep['method'] += f" (new adapter; merged in: {', '.join(merge)})"
     own = optimizer_name(cfg)
     if own and ft in ('full', 'freeze'): rep['method'] += f' ({own} optimizer)'
     if cfg.loraplus_lr_ratio: own = f'LoRA+ (ratio {cfg.loraplus_lr_ratio})'
@@ -652,9 +795,13 @@ def _apply_method(loaded:LoadedModel):
             if p.requires_grad and p.dtype != torch.float32: p.data = p.data.float()
     if dec.gradient_checkpointing and not dec.unsloth:  # Unsloth turned on its own
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={'use_reentrant': False})
+        if cfg.use_unsloth_gc:  # the same layers, checkpointed by the offloading function
+            base = model.get_base_model() if hasattr(model, 'get_base_model') else model
+            base._set_gradient_checkpointing(enable=True, gradient_checkpointing_func=_offloaded_checkpoint())
         if hasattr(model, 'enable_input_require_grads'): model.enable_input_require_grads()
         model.config.use_cache = False
-    rep['gradient_checkpointing'] = (("unsloth (offloaded)" if dec.unsloth else True)
+    rep['gradient_checkpointing'] = (("unsloth (offloaded)" if dec.unsloth else
+                                      'offloaded (use_unsloth_gc)' if cfg.use_unsloth_gc else True)
                                      if dec.gradient_checkpointing else False)
     loaded.model = model
 
@@ -666,9 +813,11 @@ def load_adapters(model, adapters):
     for p in paths:
         if not (p/'adapter_config.json').is_file():
             raise FileNotFoundError(f'{p} holds no adapter (adapter_config.json)')
-    model = PeftModel.from_pretrained(model, str(paths[0]), adapter_name=paths[0].name)
-    for p in paths[1:]: model.load_adapter(str(p), adapter_name=p.name)
-    model.set_adapter(paths[0].name)
+    names = [p.name for p in paths]
+    if len(set(names)) < len(names): names = [f'{p.parent.name}-{p.name}' for p in paths]  # adapter_folder
+    model = PeftModel.from_pretrained(model, str(paths[0]), adapter_name=names[0])
+    for p, name in zip(paths[1:], names[1:]): model.load_adapter(str(p), adapter_name=name)
+    model.set_adapter(names[0])
     return model
 
 def load_reference(cfg:Config,                 # the run: ref_model, its adapters and quantization
@@ -746,7 +895,8 @@ def trained_config(adapter_dir, cfg:Config|None=None) -> Config:
     skip = ('adapter_name_or_path', 'deepspeed', 'use_unsloth')
     d = {k: v for k, v in (saved or {}).items() if k in known and k not in skip}
     if cfg is not None:
-        d = {'model_name_or_path': cfg.model_name_or_path, **d, 'trust_remote_code': cfg.trust_remote_code}
+        d = {'model_name_or_path': cfg.model_name_or_path, **d, 'trust_remote_code': cfg.trust_remote_code,
+             'hf_hub_token': cfg.hf_hub_token}  # never saved with the run
     return make_config(d)
 
 def load_trained(adapter_dir,                  # the folder of a trained adapter (a run's output_dir)
@@ -763,8 +913,8 @@ def load_trained(adapter_dir,                  # the folder of a trained adapter
     tok, _ = _tokenizer(tc, src, saved)
     model = _from_pretrained(tc, src, mc, dec)
     if dequantize and tc.quantization_bit: model = model.dequantize(dtype=dec.dtype)
-    fix_special_tokens(tok, model)
     _resize(model, tok, tc)
+    fix_special_tokens(tok, model)
     tmpl = chat_as_trained(tok, model, tc)
     tok.padding_side = 'left'
     model = load_adapters(model, [adapter_dir]).eval()
