@@ -325,13 +325,13 @@ class TrainKeys:
                                  'grouping by length)', 'train')
     compute_accuracy:bool = opt(False, 'Evaluation also reports eval_accuracy: the share of answer tokens '
                                 'the model predicts right (pt, sft)', 'train')
-    enable_torch_profiler:bool = opt(False, 'Record torch.profiler traces of some training steps (TensorBoard '
-                                     '/ Chrome trace files)', 'train')
+    enable_torch_profiler:bool = opt(False, 'Record torch.profiler traces of some training steps '
+                                     '(TensorBoard / Chrome trace files)', 'train')
     profiler_output_dir:str|None = opt(None, 'Where the profiler writes its traces; empty: '
                                        'output_dir/profiler', 'train')
     profiler_wait_steps:int = opt(1, 'Profiler: steps skipped at the start of each cycle', 'train', min=0)
-    profiler_warmup_steps:int = opt(1, 'Profiler: warm-up steps of each cycle (traced, not recorded)', 'train',
-                                    min=0)
+    profiler_warmup_steps:int = opt(1, 'Profiler: warm-up steps of each cycle (traced, not recorded)',
+                                    'train', min=0)
     profiler_active_steps:int = opt(1, 'Profiler: steps recorded in each cycle', 'train', min=1)
     profiler_repeat:int = opt(1, 'Profiler: number of cycles; 0 repeats until training ends', 'train', min=0)
     profiler_record_shapes:bool = opt(True, 'Profiler: record the shapes of tensors', 'train')
@@ -369,8 +369,8 @@ class ServeKeys:
                       'export', min=0.0, max=1.0, min_exclusive=True)
     top_k:int|None = opt(None, "Sampling: keep only the k most likely tokens (0: all); empty: the model's "
                          'generation config', 'export', min=0)
-    num_beams:int|None = opt(None, "Beam search with this many beams (1: none); empty: the model's generation "
-                             'config, or eval_num_beams when predicting', 'export', min=1)
+    num_beams:int|None = opt(None, "Beam search with this many beams (1: none); empty: the model's "
+                             'generation config, or eval_num_beams when predicting', 'export', min=1)
     max_length:int|None = opt(None, 'Longest prompt + reply, in tokens: generation stops there or at '
                               'max_new_tokens, whichever comes first; empty: no such limit', 'export', min=1)
     repetition_penalty:float|None = opt(None, "Divide the odds of tokens already in the text by this (1: no "
@@ -1012,11 +1012,11 @@ def _eval_errors(c:dict) -> list[ConfigIssue]:
         errs.append(ConfigIssue('compute_accuracy', 'token accuracy scores the next-token predictions of '
                                 f"stage pt or sft (this run's stage is {c['stage']}); drop compute_accuracy"))
     if c['eval_on_each_dataset'] and not c['eval_dataset']:
-        errs.append(ConfigIssue('eval_on_each_dataset', 'it evaluates each dataset of eval_dataset on its own: '
-                                'set eval_dataset (a val_size split is one dataset)'))
+        errs.append(ConfigIssue('eval_on_each_dataset', 'it evaluates each dataset of eval_dataset on its '
+                                'own: set eval_dataset (a val_size split is one dataset)'))
     if c['eval_on_each_dataset'] and c['tokenized_path']:
-        errs.append(ConfigIssue('eval_on_each_dataset', 'tokenized_path saves one merged evaluation set; drop '
-                                'tokenized_path or eval_on_each_dataset'))
+        errs.append(ConfigIssue('eval_on_each_dataset', 'tokenized_path saves one merged evaluation set; '
+                                'drop tokenized_path or eval_on_each_dataset'))
     return errs
 
 def _hardware_errors(c:dict, hw) -> list[ConfigIssue]:

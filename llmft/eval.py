@@ -179,19 +179,22 @@ def mc_rows(cfg) -> list[dict]:
     return rows[:cfg.max_samples] if cfg.max_samples else rows
 
 def load_generation_config(path:str):
-    "The `transformers.GenerationConfig` in `path`: a folder holding generation_config.json, the file, or a hub id."
+    "The `GenerationConfig` in `path`: a folder holding generation_config.json, the file, or a hub id."
     from transformers import GenerationConfig
     p = Path(path)
     try:
-        if p.is_file(): return GenerationConfig.from_pretrained(str(p.parent), config_file_name=p.name)
-        return GenerationConfig.from_pretrained(str(path))
-    except (OSError, ValueError) as e:
+        if p.is_dir(): p = p/'generation_config.json'
+        elif not p.is_file():  # a hub id
+            from huggingface_hub import hf_hub_download
+            p = Path(hf_hub_download(str(path), 'generation_config.json'))
+        return GenerationConfig.from_dict(json.loads(p.read_text(encoding='utf-8')))
+    except Exception as e:  # a missing file, bad JSON, an unknown repo, no network: each its own class
         raise ValueError(f'generation_config: cannot read a generation config from {path} '
                          f'({str(e).splitlines()[0] if str(e) else type(e).__name__}); give a folder holding '
                          'generation_config.json, the file itself, or a hub id') from None
 
 def prediction_decoding(cfg) -> dict:
-    "How a prediction generates: the generation keys, with the prediction keys where those are empty (LF's order)."
+    "How a prediction generates: the generation keys, the prediction keys where those are empty (LF's order)."
     from llmft.inference import decoding
     d = decoding(cfg)
     d['num_beams'] = d['num_beams'] or cfg.eval_num_beams or cfg.generation_num_beams

@@ -32,8 +32,9 @@ def sampling(temperature:float=0.0,                 # 0: greedy; above 0: sample
              repetition_penalty:float|None=None,    # divide the odds of tokens already in the text by this
              length_penalty:float|None=None,        # beam search: exponent of the length dividing a score
             ) -> dict:
-    "`generate` arguments: greedy at `temperature` 0, else sampling; the others where set (None: the model's)."
-    kw = dict(do_sample=False) if temperature <= 0 else dict(do_sample=True, temperature=temperature, top_p=top_p)
+    "`generate` arguments: greedy at `temperature` 0, else sampling; the others where set (None: the model's)"
+    kw = (dict(do_sample=False) if temperature <= 0 else
+          dict(do_sample=True, temperature=temperature, top_p=top_p))
     if top_k is not None and temperature > 0: kw['top_k'] = top_k
     more = dict(num_beams=num_beams, repetition_penalty=repetition_penalty, length_penalty=length_penalty)
     return kw | {k: v for k, v in more.items() if v is not None}
@@ -104,7 +105,7 @@ def stream(model, tokenizer, prompt, max_new_tokens:int=256, temperature:float=0
     kw = dict(**ids, max_new_tokens=new, pad_token_id=tokenizer.pad_token_id,
               **sampling(temperature, top_p, top_k, num_beams, repetition_penalty, length_penalty))
     if (num_beams or getattr(model.generation_config, 'num_beams', 1) or 1) > 1:
-        with torch.no_grad(): out = model.generate(**kw)  # transformers cannot stream beam search: all at once
+        with torch.no_grad(): out = model.generate(**kw)  # beam search cannot stream: all at once
         yield tokenizer.decode(out[0, n:], skip_special_tokens=True); return
     streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True)
     t = threading.Thread(target=model.generate, kwargs=dict(**kw, streamer=streamer))
