@@ -17,7 +17,7 @@ from transformers import AsyncTextIteratorStreamer, StoppingCriteria, StoppingCr
 from .inference import render, sampling
 
 # %% auto #0
-__all__ = ['Message', 'ChatRequest', 'api_error', 'APIError', 'ModelServer', 'bind_socket', 'serve']
+__all__ = ['SERVER_KEYS', 'Message', 'ChatRequest', 'api_error', 'APIError', 'ModelServer', 'bind_socket', 'serve']
 
 # %% ../nbs/05a_api.ipynb #a1c0e001
 _MULTIMODAL = ('image_url', 'input_image', 'image', 'input_audio', 'audio', 'file', 'input_file', 'video_url')
@@ -94,6 +94,9 @@ class APIError(Exception):
         return api_error(self.status, self.message, self.type, self.param, self.code, self.headers)
 
 # %% ../nbs/05a_api.ipynb #b6957557
+SERVER_KEYS = ('top_k', 'num_beams', 'max_length', 'repetition_penalty', 'length_penalty')
+# ^ the generation keys the server takes from its config (a request sets temperature, top_p and max_tokens)
+
 class ModelServer:
     "Serve `model` and `tokenizer` under `model_name` with an OpenAI-compatible chat API."
     def __init__(self, model, tokenizer,
@@ -101,10 +104,12 @@ class ModelServer:
                  max_queue:int=16, # requests held at once (generating or waiting); more are answered 429
                  api_key:str|None=None, # required as `Authorization: Bearer <key>`; default: $LLMFT_API_KEY
                  default_max_tokens:int=256, # completion length when a request sets no `max_tokens`
+                 generation:dict|None=None, # the config's decoding (`decoding(cfg)`): its `SERVER_KEYS`
                  max_body_bytes:int=4*2**20): # larger request bodies are answered 413 before they are read
         self.model, self.tokenizer, self.model_name = model.eval(), tokenizer, model_name
         self.api_key = api_key or os.environ.get('LLMFT_API_KEY') or None
         self.max_queue, self.default_max_tokens = max_queue, default_max_tokens
+        self.generation = {k: v for k, v in (generation or {}).items() if k in SERVER_KEYS and v is not None}
         self.max_body_bytes, self.context = max_body_bytes, _context_len(model)
         self.jobs, self.steps = set(), 0  # the requests holding a queue slot; tokens generated since start
         self.lock, self._jobs_lock = threading.Lock(), threading.Lock()  # `lock` is held while generating
@@ -159,9 +164,20 @@ def _prepare(self:ModelServer, req:ChatRequest, job:_Job|None=None) -> _Job:
                        f'ask for at most {ctx - n} tokens or shorten the messages',
                        param='max_tokens', code='context_length_exceeded')
     new = want or (min(self.default_max_tokens, ctx - n) if ctx else self.default_max_tokens)
+    g = self.generation
+    if (most := g.get('max_length')) is not None:
+        if n >= most:
+            raise APIError(400, f"prompt is {n} tokens and the server's max_length is {most} "
+                           '(prompt + reply): shorten the messages', param='messages',
+                           code='context_length_exceeded')
+        new = min(new, most - n)
+    if req.stream and (g.get('num_beams') or 1) > 1:
+        raise APIError(400, f"this server decodes with beam search (num_beams: {g['num_beams']}), which "
+                       'cannot stream: send stream: false', param='stream')
     job = job or _Job()
     job.kw = dict(**enc.to(self.model.device), max_new_tokens=new, pad_token_id=self.tokenizer.pad_token_id,
-                  **sampling(req.temperature, req.top_p))
+                  **sampling(req.temperature, req.top_p, g.get('top_k'), g.get('num_beams'),
+                             g.get('repetition_penalty'), g.get('length_penalty')))
     job.prompt_len = n
     return job
 

@@ -203,10 +203,10 @@ CHAT_HELP = ('commands: /clear (forget the conversation), /adapter NAME (switch 
 
 def cmd_chat(args) -> int:
     "Chat in the terminal (history, /clear, /adapter, /exit), or answer one `--prompt`; replies stream."
-    from llmft.inference import chat
+    from llmft.inference import chat, decoding
     if (cfg := _checked('chat', args)) is None or (mt := _inference_model('chat', cfg)) is None: return 1
     model, tok = mt
-    gen = dict(max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, top_p=cfg.top_p)
+    gen = decoding(cfg)  # the config's generation keys
     if args.prompt: chat(model, tok, args.prompt, **gen); return 0
     adapters = list(getattr(model, 'peft_config', {}))
     with_ = f" + adapters {', '.join(adapters)}" if adapters else ''
@@ -234,11 +234,12 @@ def cmd_chat(args) -> int:
 def cmd_api(args) -> int:
     "Serve the model with an OpenAI-compatible API on `api_host`:`api_port`."
     from llmft.api import ModelServer, serve
+    from llmft.inference import decoding
     if (cfg := _checked('api', args)) is None or (mt := _inference_model('api', cfg)) is None: return 1
     model, tok = mt
     name = Path((cfg.listed('adapter_name_or_path') or [cfg.model_name_or_path])[0]).name
     server = ModelServer(model, tok, model_name=name, max_queue=cfg.api_max_queue, api_key=cfg.api_key,
-                         default_max_tokens=cfg.max_new_tokens)
+                         default_max_tokens=cfg.max_new_tokens, generation=decoding(cfg))
     print(f'Serving {name} at http://{cfg.api_host}:{cfg.api_port}/v1 (POST /v1/chat/completions); '
           'Ctrl-C stops', flush=True)
     serve(server, cfg.api_host, cfg.api_port)
@@ -284,6 +285,9 @@ def cmd_export(args) -> int:
     except (ValueError, FileNotFoundError, FileExistsError, RuntimeError) as e:
         print(f'llmft export: {e}', file=sys.stderr); return 1
     print(f'Exported ({cfg.export_format}) to {out}')
+    if cfg.export_hub_model_id:  # LF's: push the export to the Hub
+        try: print(f'Pushed to {export.push_export(out, cfg.export_hub_model_id)}')
+        except (ValueError, RuntimeError) as e: print(f'llmft export: {e}', file=sys.stderr); return 1
     return 0
 
 # %% ../nbs/08_cli.ipynb #7e3a9c1d

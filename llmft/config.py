@@ -256,6 +256,11 @@ class DataKeys:
                                   'by later ones instead of the dataset keys', 'data')
     preprocessing_num_workers:int|None = opt(None, 'Processes for tokenization (datasets num_proc)',
                                              'data', min=1)
+    preserve_thinking:bool = opt(False, 'Reasoning templates with mask_history: keep the thoughts of the '
+                                 'earlier replies in the (untrained) history instead of dropping them (LF)',
+                                 'data')
+    eval_on_each_dataset:bool = opt(False, 'Evaluate each dataset of eval_dataset on its own (eval_NAME_loss '
+                                    'for each) instead of all of them merged', 'data')
     enable_thinking:bool|None = opt(True,
                                     'Reasoning templates: think before answering '
                                     '(LF); false adds an empty thought',
@@ -363,6 +368,25 @@ class TrainKeys:
     report_to:str = opt('none', 'Where to log: none, tensorboard, wandb (comma-separated)', 'train')
     deepspeed:str|None = opt(None, 'DeepSpeed config file (JSON) for multi-GPU runs', 'train')
     seed:int = opt(42, 'Random seed for data order and initialisation', 'train', min=0)
+    disable_shuffling:bool = opt(False, 'Train on the examples in the order of the data (no shuffling, no '
+                                 'grouping by length)', 'train')
+    compute_accuracy:bool = opt(False, 'Evaluation also reports eval_accuracy: the share of answer tokens '
+                                'the model predicts right (pt, sft)', 'train')
+    enable_torch_profiler:bool = opt(False, 'Record torch.profiler traces of some training steps '
+                                     '(TensorBoard / Chrome trace files)', 'train')
+    profiler_output_dir:str|None = opt(None, 'Where the profiler writes its traces; empty: '
+                                       'output_dir/profiler', 'train')
+    profiler_wait_steps:int = opt(1, 'Profiler: steps skipped at the start of each cycle', 'train', min=0)
+    profiler_warmup_steps:int = opt(1, 'Profiler: warm-up steps of each cycle (traced, not recorded)',
+                                    'train', min=0)
+    profiler_active_steps:int = opt(1, 'Profiler: steps recorded in each cycle', 'train', min=1)
+    profiler_repeat:int = opt(1, 'Profiler: number of cycles; 0 repeats until training ends', 'train', min=0)
+    profiler_record_shapes:bool = opt(True, 'Profiler: record the shapes of tensors', 'train')
+    profiler_profile_memory:bool = opt(True, 'Profiler: record memory use', 'train')
+    profiler_with_stack:bool = opt(True, 'Profiler: record the Python stack of each operation', 'train')
+    profile_modules:str|None = opt(None, 'Time the forward and backward of the modules whose names match '
+                                   'these patterns (comma-separated, * wildcards), printed at each log',
+                                   'train')
 
 # %% ../nbs/00_config.ipynb #e1a0c005
 @dataclass
@@ -378,6 +402,8 @@ class ExportKeys:
                            'export', choices=['auto', 'float32', 'bfloat16', 'float16'])
     export_size:float = opt(5.0, 'Largest safetensors shard of the export, in GB',
                             'export', min=0.0, min_exclusive=True)
+    export_hub_model_id:str|None = opt(None, 'After `llmft export`, push the export folder to this Hugging '
+                                       'Face Hub repo (user/name; needs a token: `hf auth login`)', 'export')
 
 # %% ../nbs/00_config.ipynb #e1a0c006
 @dataclass
@@ -388,6 +414,26 @@ class ServeKeys:
                             'export', min=0.0)
     top_p:float = opt(1.0, 'Nucleus sampling: keep the most likely tokens up to this total probability',
                       'export', min=0.0, max=1.0, min_exclusive=True)
+    top_k:int|None = opt(None, "Sampling: keep only the k most likely tokens (0: all); empty: the model's "
+                         'generation config', 'export', min=0)
+    num_beams:int|None = opt(None, "Beam search with this many beams (1: none); empty: the model's "
+                             'generation config, or eval_num_beams when predicting', 'export', min=1)
+    max_length:int|None = opt(None, 'Longest prompt + reply, in tokens: generation stops there or at '
+                              'max_new_tokens, whichever comes first; empty: no such limit', 'export', min=1)
+    repetition_penalty:float|None = opt(None, "Divide the odds of tokens already in the text by this (1: no "
+                                        "penalty); empty: the model's generation config",
+                                        'export', min=0.0, min_exclusive=True)
+    length_penalty:float|None = opt(None, 'Beam search: exponent of the length that divides a beam score '
+                                    "(above 0 favours longer answers); empty: the model's generation config",
+                                    'export')
+    generation_max_length:int|None = opt(None, 'Predicting: longest prompt + reply when max_length is '
+                                         'empty', 'export', min=1)
+    generation_num_beams:int|None = opt(None, 'Predicting: beams when num_beams and eval_num_beams are '
+                                        'empty', 'export', min=1)
+    eval_num_beams:int|None = opt(None, 'Predicting: beams when num_beams is empty', 'export', min=1)
+    generation_config:str|None = opt(None, 'Predicting: a generation config (folder holding '
+                                     'generation_config.json, or a hub id) replacing the model\'s; the keys '
+                                     'above win over it', 'export')
     metrics:str = opt('rouge,bleu,exact_match,perplexity',
                       'What `llmft eval` computes: rouge, bleu, exact_match, '
                       'perplexity, accuracy (multiple choice)',
@@ -701,14 +747,6 @@ LF_KEYS = {
           '(mixture-of-depth 1.2.0, its latest) fails to import under transformers 5'),
     **_todo('pref_bco_weight', "LF's BCO term (TRL 1.15's bco_pair loss has no running reward baseline, "
             "unlike LF's)"),
-    **_todo('preserve_thinking eval_on_each_dataset eval_num_beams', 'this data setting'),
-    **_todo('compute_accuracy disable_shuffling', 'this training setting'),
-    **_todo('enable_torch_profiler profiler_output_dir profiler_wait_steps profiler_warmup_steps '
-            'profiler_active_steps profiler_repeat profiler_record_shapes profiler_profile_memory '
-            'profiler_with_stack profile_modules', 'the torch profiler'),
-    **_todo('top_k num_beams max_length repetition_penalty length_penalty', 'this generation setting'),
-    **_todo('export_hub_model_id', 'pushing an export to the hub'),
-    **_todo('generation_max_length generation_num_beams generation_config', 'this prediction setting'),
 }  # LLaMA-Factory keys that are not llmft keys: what llmft does with each
 
 LF_VALUES = {
@@ -798,6 +836,12 @@ def _trainer_args_errors(c:dict, ta:dict, hardware=None) -> list[ConfigIssue]:
             if c.get(k) or ta.get(k):
                 errs.append(ConfigIssue(k, f'{engine} shards training over CUDA GPUs and this machine has '
                                         f'none ({where}); drop {k} to train on this machine'))
+    best = ta.get('metric_for_best_model')
+    if c['eval_on_each_dataset'] and (ta.get('load_best_model_at_end') or c['early_stopping_patience']) and (
+            best is None or 'loss' == str(best).removeprefix('eval_')):
+        errs.append(ConfigIssue('eval_on_each_dataset', 'each eval dataset gets its own metrics '
+                                '(eval_NAME_loss), so there is no eval_loss to pick the best model by: set '
+                                'metric_for_best_model to one of them, e.g. eval_NAME_loss'))
     return errs + _early_stopping_errors(c, ta) + (_probe_trainer_args(c, ta) if ta and not errs else [])
 
 def _early_stopping_errors(c:dict, ta:dict) -> list[ConfigIssue]:
@@ -984,7 +1028,7 @@ def _compat_errors(c:dict) -> list[ConfigIssue]:
     if c['val_size'] >= 1 and not float(c['val_size']).is_integer():
         errs.append(ConfigIssue('val_size',
                                 f"a share must be below 1 and a count a whole number, got {c['val_size']}"))
-    errs += _sft_loss_errors(c) + _loader_errors(c)
+    errs += _sft_loss_errors(c) + _loader_errors(c) + _eval_errors(c)
     if (why := check_template(c['template'])): errs.append(ConfigIssue('template', why))
     if c['tool_format'] and c['tool_format'] not in TOOL_FORMATS:
         close = difflib.get_close_matches(c['tool_format'], TOOL_FORMATS, n=1)
@@ -1045,6 +1089,23 @@ def _loader_errors(c:dict) -> list[ConfigIssue]:
                                 'noise_init'))
     return errs
 
+def _eval_errors(c:dict) -> list[ConfigIssue]:
+    "What the evaluation keys lack: eval data for eval_accuracy, several eval datasets to take one by one."
+    errs, ev = [], c['val_size'] or c['eval_dataset']
+    if c['compute_accuracy'] and not ev:
+        errs.append(ConfigIssue('compute_accuracy', 'eval_accuracy is measured on the evaluation data: set '
+                                'val_size or eval_dataset (and eval_steps for evaluations during training)'))
+    if c['compute_accuracy'] and c['stage'] not in ('pt', 'sft'):
+        errs.append(ConfigIssue('compute_accuracy', 'token accuracy scores the next-token predictions of '
+                                f"stage pt or sft (this run's stage is {c['stage']}); drop compute_accuracy"))
+    if c['eval_on_each_dataset'] and not c['eval_dataset']:
+        errs.append(ConfigIssue('eval_on_each_dataset', 'it evaluates each dataset of eval_dataset on its '
+                                'own: set eval_dataset (a val_size split is one dataset)'))
+    if c['eval_on_each_dataset'] and c['tokenized_path']:
+        errs.append(ConfigIssue('eval_on_each_dataset', 'tokenized_path saves one merged evaluation set; '
+                                'drop tokenized_path or eval_on_each_dataset'))
+    return errs
+
 def _hardware_errors(c:dict, hw) -> list[ConfigIssue]:
     errs, where = [], getattr(hw, 'name', None) or ('CUDA GPU' if hw.cuda else 'CPU')
     cap = getattr(hw, 'capability', None)
@@ -1092,6 +1153,14 @@ LF_DEFAULTS = {
     'top_p': (0.7, 'LF samples; with greedy decoding top_p has no effect'),
     'max_new_tokens': (1024, 'short replies for chat, predict and the API; raise it for long outputs'),
     'n_shot': (5, 'multiple-choice evaluation is zero-shot unless asked'),
+    'top_k': (50, "empty keeps the model's own generation config (LF passes 50 over it); 50 is "
+                  "transformers' default"),
+    'repetition_penalty': (1.0, "empty keeps the model's own generation config (LF passes 1.0, no "
+                                'penalty, over it)'),
+    'length_penalty': (1.0, "empty keeps the model's own generation config (LF passes 1.0 over it); "
+                            'it only acts with beam search'),
+    'num_beams': (1, "empty keeps the model's own generation config (1 for most models), and lets "
+                     'eval_num_beams or generation_num_beams choose the beams of a prediction'),
 }  # llmft keys whose default differs from LLaMA-Factory's on purpose: LF's value and why
 
 def lf_differences(cfg:Config, raw:dict|None=None) -> list[str]:

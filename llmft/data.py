@@ -461,12 +461,14 @@ def encode_chat(tokenizer, messages:list, cutoff_len:int=1024, train_on_prompt:b
                 mask_history:bool=False,
                 template:str|ChatTemplate|None=None, # an LF template (or its name); None: the tokenizer's own
                 tools=None,             # the tool schemas (a list, or its JSON)
-                enable_thinking:bool|None=True) -> dict:
+                enable_thinking:bool|None=True,
+                preserve_thinking:bool=False, # with mask_history: keep earlier replies' thoughts (LF's)
+               ) -> dict:
     "Token ids and labels of a conversation (prompt tokens `-100`), truncated to `cutoff_len`."
     if template:
         t = template if isinstance(template, ChatTemplate) else run_template(template)
         try: return encode_with_template(t, tokenizer, messages, tools, cutoff_len, train_on_prompt,
-                                         mask_history, enable_thinking)
+                                         mask_history, enable_thinking, preserve_thinking)
         except ValueError as e: raise DataError(f'template {t.name}: {e}') from None
     text, spans = _trained_spans(tokenizer, hf_messages(messages), tools)
     if mask_history: spans = spans[-1:]
@@ -617,7 +619,7 @@ def _tokenize_batch(batch, tokenizer, kind, cfg):
         cut = None if cfg.packing else cfg.cutoff_len  # pt packing splits long documents into blocks instead
         r = (encode_text(tokenizer, batch['text'][i], cut) if kind == 'pt' else
              encode_chat(tokenizer, batch['messages'][i], cfg.cutoff_len, cfg.train_on_prompt,
-                         cfg.mask_history, tpl, tools[i], thinking))
+                         cfg.mask_history, tpl, tools[i], thinking, cfg.preserve_thinking))
         if any(l != -100 for l in r['labels'][1:]):
             out['input_ids'].append(r['input_ids']); out['labels'].append(r['labels'])
     return out
@@ -690,7 +692,7 @@ TOKENIZED_MARK = 'llmft_tokenized.json'  # written last: a folder without it is 
 
 def _tokenized_meta(cfg:Config) -> dict:
     keys = ('stage', 'dataset', 'eval_dataset', 'template', 'cutoff_len', 'packing', 'val_size',
-            'max_samples')
+            'max_samples', 'disable_shuffling', 'preserve_thinking')
     return {k: getattr(cfg, k) for k in keys} | {'kind': stage_kind(cfg.stage)}
 
 def save_tokenized(bundle:DatasetBundle,  # what `get_dataset` made
@@ -743,6 +745,13 @@ def load_tokenized(cfg:Config,  # the run; `cfg.tokenized_path` is read
     return DatasetBundle(train, ev, report, DataCollator(pad) if kind in ('sft', 'pt') else None)
 
 # %% ../nbs/02_data.ipynb #6bd4ca34
+def _each(f, ev, listed:bool=False):
+    "`f(ev)`, or `f` of each dataset of a dict of them (eval_on_each_dataset); `listed`: a list of results."
+    if ev is None: return [] if listed else None
+    if isinstance(ev, dict):
+        return [f(d) for d in ev.values()] if listed else {k: f(d) for k, d in ev.items()}
+    return [f(ev)] if listed else f(ev)
+
 def get_dataset(cfg:Config,  # the run: dataset, dataset_dir, stage, template, cutoff_len, val_size, packing
                 tokenizer,   # the Model Loader's tokenizer; its chat template becomes `cfg.template`'s
                ) -> DatasetBundle:
@@ -755,11 +764,13 @@ def get_dataset(cfg:Config,  # the run: dataset, dataset_dir, stage, template, c
         raise DataError('no dataset set: give dataset (registry names or file paths, comma-separated)')
     report = DataReport(cfg.stage)
     train = _load_merged(cfg.listed('dataset'), cfg, tokenizer, kind, report)
-    ev = None
+    ev, keep = None, cfg.disable_shuffling  # LF's disable_shuffling: the data's own order
     if cfg.eval_dataset:
-        ev = _load_merged(cfg.listed('eval_dataset'), cfg, tokenizer, kind, DataReport(cfg.stage))
+        load = lambda names: _load_merged(names, cfg, tokenizer, kind, DataReport(cfg.stage))
+        names = cfg.listed('eval_dataset')  # eval_on_each_dataset: name -> its rows, each evaluated alone
+        ev = {n: load([n]) for n in names} if cfg.eval_on_each_dataset else load(names)
     if cfg.streaming:
-        train = train.shuffle(seed=cfg.seed, buffer_size=cfg.buffer_size)
+        if not keep: train = train.shuffle(seed=cfg.seed, buffer_size=cfg.buffer_size)
         if cfg.val_size and ev is None:
             n = int(cfg.val_size)
             if n != cfg.val_size or n < 1:
@@ -773,14 +784,15 @@ def get_dataset(cfg:Config,  # the run: dataset, dataset_dir, stage, template, c
                                 'leaving none to train on; give a smaller count, or a share such as 0.1')
             sp = train.train_test_split(test_size=test_size, seed=cfg.seed)
             train, ev = sp['train'], sp['test']
-        else: train = train.shuffle(seed=cfg.seed)
+        elif not keep: train = train.shuffle(seed=cfg.seed)
         if kind in ('sft', 'pt') and len(train): report.example = ExampleView(tokenizer, train[0])
     if cfg.packing and kind in ('sft', 'pt'):
         pk = lambda d: d.map(_pack_batch, batched=True, batch_size=1000,
                              fn_kwargs=dict(cutoff_len=cfg.cutoff_len, stream=kind == 'pt'),
                              remove_columns=['input_ids', 'labels'])
-        train, ev = pk(train), (pk(ev) if ev is not None else None)
-    if not cfg.streaming: report.train_rows, report.eval_rows = len(train), (len(ev) if ev is not None else 0)
+        train, ev = pk(train), _each(pk, ev)
+    if not cfg.streaming:
+        report.train_rows, report.eval_rows = len(train), sum(map(len, _each(list, ev, True)))
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     coll = DataCollator(pad) if kind in ('sft', 'pt') else None
     bundle = DatasetBundle(train, ev, report, coll)

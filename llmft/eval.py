@@ -11,8 +11,8 @@ import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['LOCAL_METRICS', 'LETTERS', 'METRICS', 'load_metric', 'exact_match', 'perplexity', 'mc_prompt', 'score_choices',
-           'mc_eval', 'mc_sample', 'text_metrics', 'Comparison', 'compare', 'dataset_examples', 'mc_rows', 'predict',
-           'evaluate_run', 'lf_similarity', 'predict_run']
+           'mc_eval', 'mc_sample', 'text_metrics', 'Comparison', 'compare', 'dataset_examples', 'mc_rows',
+           'load_generation_config', 'prediction_decoding', 'predict', 'evaluate_run', 'lf_similarity', 'predict_run']
 
 # %% ../nbs/06_eval.ipynb #a322d493
 LOCAL_METRICS = ('rouge', 'bleu')
@@ -178,12 +178,36 @@ def mc_rows(cfg) -> list[dict]:
                 rows.append(rec)
     return rows[:cfg.max_samples] if cfg.max_samples else rows
 
+def load_generation_config(path:str):
+    "The `GenerationConfig` in `path`: a folder holding generation_config.json, the file, or a hub id."
+    from transformers import GenerationConfig
+    p = Path(path)
+    try:
+        if p.is_dir(): p = p/'generation_config.json'
+        elif not p.is_file():  # a hub id
+            from huggingface_hub import hf_hub_download
+            p = Path(hf_hub_download(str(path), 'generation_config.json'))
+        return GenerationConfig.from_dict(json.loads(p.read_text(encoding='utf-8')))
+    except Exception as e:  # a missing file, bad JSON, an unknown repo, no network: each its own class
+        raise ValueError(f'generation_config: cannot read a generation config from {path} '
+                         f'({str(e).splitlines()[0] if str(e) else type(e).__name__}); give a folder holding '
+                         'generation_config.json, the file itself, or a hub id') from None
+
+def prediction_decoding(cfg) -> dict:
+    "How a prediction generates: the generation keys, the prediction keys where those are empty (LF's order)."
+    from llmft.inference import decoding
+    d = decoding(cfg)
+    d['num_beams'] = d['num_beams'] or cfg.eval_num_beams or cfg.generation_num_beams
+    d['max_length'] = d['max_length'] or cfg.generation_max_length
+    if cfg.generation_config: d['generation_config'] = load_generation_config(cfg.generation_config)
+    return d
+
 def predict(cfg, model, tokenizer, examples=None) -> Path:
     "Answer every example of `cfg.dataset`; write `generated_predictions.jsonl` in `cfg.output_dir`."
     from llmft.inference import generate
     ex = examples if examples is not None else dataset_examples(cfg)
-    preds = generate(model, tokenizer, [e['prompt'] for e in ex], max_new_tokens=cfg.max_new_tokens,
-                     temperature=cfg.temperature, top_p=cfg.top_p, batch_size=cfg.per_device_eval_batch_size)
+    preds = generate(model, tokenizer, [e['prompt'] for e in ex], batch_size=cfg.per_device_eval_batch_size,
+                     **prediction_decoding(cfg))
     out = Path(cfg.output_dir); out.mkdir(parents=True, exist_ok=True)
     p = out/'generated_predictions.jsonl'
     p.write_text(''.join(json.dumps({'prompt': e['prompt'], 'reference': e['reference'], 'prediction': y},

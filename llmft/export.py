@@ -14,8 +14,8 @@ from .catalog import model_path, write_atomic_dir
 from .model import load_pretrained, load_trained, trained_config
 
 # %% auto #0
-__all__ = ['PARITY_PROMPTS', 'DTYPES', 'GGUF_EXPORT_DTYPES', 'adapter_training_config', 'model_outputs', 'compare_outputs',
-           'parity', 'model_card', 'export_merged', 'export_adapter', 'export_gguf']
+__all__ = ['PARITY_PROMPTS', 'PARITY_KEYS', 'DTYPES', 'GGUF_EXPORT_DTYPES', 'adapter_training_config', 'model_outputs',
+           'compare_outputs', 'parity', 'model_card', 'export_merged', 'export_adapter', 'push_export', 'export_gguf']
 
 # %% ../nbs/05b_export.ipynb #536692c7
 def adapter_training_config(adapter_dir) -> dict:
@@ -27,7 +27,8 @@ def adapter_training_config(adapter_dir) -> dict:
 PARITY_PROMPTS = ['What is the capital of France?', 'Who are you?', 'Write one sentence about the sea.']
 
 @torch.no_grad()
-def model_outputs(model, tokenizer, prompts=PARITY_PROMPTS, max_new_tokens:int=16) -> dict:
+def model_outputs(model, tokenizer, prompts=PARITY_PROMPTS, max_new_tokens:int=16,
+                  **decode) -> dict: # `generate`'s decoding keys (num_beams, repetition_penalty...)
     "The logits of `model` on each of `prompts` (chat-formatted), and its greedy answers."
     from llmft.inference import generate
     logits = []
@@ -35,7 +36,10 @@ def model_outputs(model, tokenizer, prompts=PARITY_PROMPTS, max_new_tokens:int=1
         ids = tokenizer.apply_chat_template([{'role': 'user', 'content': p}], add_generation_prompt=True,
                                             return_tensors='pt', return_dict=True)
         logits.append(model(**ids.to(model.device)).logits.float().cpu())
-    return {'logits': logits, 'greedy': generate(model, tokenizer, prompts, max_new_tokens=max_new_tokens)}
+    greedy = generate(model, tokenizer, prompts, max_new_tokens=max_new_tokens, **decode)
+    return {'logits': logits, 'greedy': greedy}
+
+PARITY_KEYS = ('num_beams', 'repetition_penalty', 'length_penalty')  # the config's deterministic decoding
 
 def compare_outputs(a:dict, b:dict) -> dict:
     "Largest logit difference of two `model_outputs` (absolute, relative), and whether greedy answers agree."
@@ -44,9 +48,9 @@ def compare_outputs(a:dict, b:dict) -> dict:
     return {'max_logit_diff': diff, 'relative_diff': diff / max(scale, 1e-6),
             'greedy_match': a['greedy'] == b['greedy'], 'prompts': len(a['logits'])}
 
-def parity(reference, candidate, tokenizer, prompts=PARITY_PROMPTS, max_new_tokens:int=16) -> dict:
+def parity(reference, candidate, tokenizer, prompts=PARITY_PROMPTS, max_new_tokens:int=16, **decode) -> dict:
     "Compare two models on `prompts`: the largest logit difference, and whether their greedy answers agree."
-    outs = [model_outputs(m, tokenizer, prompts, max_new_tokens) for m in (reference, candidate)]
+    outs = [model_outputs(m, tokenizer, prompts, max_new_tokens, **decode) for m in (reference, candidate)]
     return compare_outputs(*outs)
 
 # %% ../nbs/05b_export.ipynb #5c0a0002
@@ -106,17 +110,17 @@ def export_merged(cfg:Config,                  # adapter_name_or_path, export_di
     if not (adapter/'adapter_config.json').is_file():
         raise FileNotFoundError(f'{adapter} holds no adapter (adapter_config.json)')
     tc, trained = adapter_training_config(adapter), trained_config(adapter, cfg)
-    as_trained = None
+    as_trained, dk = None, {k: getattr(cfg, k) for k in PARITY_KEYS}  # answers decoded as the config says
     if trained.quantization_bit:  # the model that was trained: the quantized base + adapter
         lm = load_trained(adapter, cfg, hardware)
-        as_trained = model_outputs(lm.model, lm.tokenizer)
+        as_trained = model_outputs(lm.model, lm.tokenizer, **dk)
         del lm; _free()
     # the same base, its weights in the training dtype
     lm = load_trained(adapter, cfg, hardware, dequantize=True)
     model, tok, dec = lm.model, lm.tokenizer, lm.decisions
-    before = model_outputs(model, tok)  # base + adapter, unmerged
+    before = model_outputs(model, tok, **dk)  # base + adapter, unmerged
     merged = model.merge_and_unload()
-    after = model_outputs(merged, tok)
+    after = model_outputs(merged, tok, **dk)
     check = compare_outputs(before, after)
     if as_trained is not None: check['vs_quantized_base'] = compare_outputs(as_trained, after)
     tol = tolerance if tolerance is not None else 1e-3 if dec.precision == 'fp32' else 2e-2
@@ -165,6 +169,27 @@ def export_adapter(cfg:Config,  # adapter_name_or_path (the trained adapter) and
         model_card(cfg.export_dir, tc_, metrics, 'a PEFT adapter', adapter=True).save(tmp/'README.md')
     if out.exists(): out.rmdir()
     return write_atomic_dir(out, write)
+
+# %% ../nbs/05b_export.ipynb #d1dc07f0
+def push_export(out,                  # the export folder
+                repo_id:str,          # the Hub repo, user/name (`export_hub_model_id`)
+                token:str|None=None,  # a Hugging Face token (default: `hf auth login`'s, or HF_TOKEN)
+               ) -> str:
+    "Upload export folder `out` to Hub repo `repo_id` (created if needed); return the repo's URL."
+    import huggingface_hub as hh
+    token = token or hh.get_token()
+    by_hand = f'the export is in {out}: `hf upload {repo_id} {out}` pushes it'
+    if not token:
+        raise ValueError(f'export_hub_model_id: no Hugging Face token to push to {repo_id}; log in with '
+                         f'`hf auth login` (or set HF_TOKEN); {by_hand}')
+    try:
+        hh.create_repo(repo_id, token=token, exist_ok=True)
+        hh.upload_folder(repo_id=repo_id, folder_path=str(out), token=token,
+                         commit_message='Upload export from llmft')
+    except Exception as e:  # network, permissions, offline mode: what huggingface_hub raises varies
+        why = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise RuntimeError(f'export_hub_model_id: could not push to {repo_id} ({why}); {by_hand}') from None
+    return f'https://huggingface.co/{repo_id}'
 
 # %% ../nbs/05b_export.ipynb #f28ab184
 # export_dtype -> GGUF

@@ -8,7 +8,8 @@ import sys, threading
 import torch
 
 # %% auto #0
-__all__ = ['as_messages', 'render', 'sampling', 'generate', 'stream', 'chat', 'load_for_inference']
+__all__ = ['GENERATION_KEYS', 'as_messages', 'render', 'sampling', 'decoding', 'new_tokens', 'generate', 'stream', 'chat',
+           'load_for_inference']
 
 # %% ../nbs/05_inference.ipynb #ae43c36d
 def as_messages(prompt, system:str|None=None) -> list[dict]:
@@ -24,16 +25,51 @@ def render(tokenizer, prompt, system:str|None=None) -> str:
     msgs = as_messages(prompt, system)
     return tokenizer.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
 
-def sampling(temperature:float=0.0, top_p:float=1.0) -> dict:
-    "`generate` arguments for `temperature`: greedy at 0, else sampling at that temperature with `top_p`."
-    if temperature <= 0: return dict(do_sample=False)
-    return dict(do_sample=True, temperature=temperature, top_p=top_p)
+def sampling(temperature:float=0.0,                 # 0: greedy; above 0: sample at this temperature
+             top_p:float=1.0,                       # sampling: keep the likeliest tokens up to this share
+             top_k:int|None=None,                   # sampling: keep the k likeliest tokens (0: all)
+             num_beams:int|None=None,               # beam search with this many beams (1: none)
+             repetition_penalty:float|None=None,    # divide the odds of tokens already in the text by this
+             length_penalty:float|None=None,        # beam search: exponent of the length dividing a score
+            ) -> dict:
+    "`generate` arguments: greedy at `temperature` 0, else sampling; the others where set (None: the model's)"
+    kw = (dict(do_sample=False) if temperature <= 0 else
+          dict(do_sample=True, temperature=temperature, top_p=top_p))
+    if top_k is not None and temperature > 0: kw['top_k'] = top_k
+    more = dict(num_beams=num_beams, repetition_penalty=repetition_penalty, length_penalty=length_penalty)
+    return kw | {k: v for k, v in more.items() if v is not None}
+
+GENERATION_KEYS = ('max_new_tokens', 'temperature', 'top_p', 'top_k', 'num_beams', 'max_length',
+                   'repetition_penalty', 'length_penalty')
+
+def decoding(cfg) -> dict:
+    "The generation keys of run config `cfg`, as `generate`, `stream` and `chat` take them."
+    return {k: getattr(cfg, k) for k in GENERATION_KEYS}
+
+def new_tokens(max_new_tokens:int,   # the longest reply
+               max_length:int|None,  # the longest prompt + reply (None: no limit)
+               prompt_len:int,       # the prompt's tokens
+              ) -> int:
+    "How many tokens a reply to a prompt of `prompt_len` tokens may have: 0 when the prompt fills max_length."
+    return max_new_tokens if max_length is None else max(0, min(max_new_tokens, max_length - prompt_len))
+
 
 # %% ../nbs/05_inference.ipynb #6639a10c
 @torch.no_grad()
-def generate(model, tokenizer, prompts, max_new_tokens:int=64, temperature:float=0.0, top_p:float=1.0,
-             batch_size:int=8, system:str|None=None, stop=None) -> list[str]:
+def generate(model, tokenizer,
+             prompts,                            # strings or chats
+             max_new_tokens:int=64,              # the longest reply
+             temperature:float=0.0, top_p:float=1.0, # 0: greedy (see `sampling`)
+             batch_size:int=8,                   # prompts generated together
+             system:str|None=None,               # a system message for prompts that have none
+             stop=None,                          # text (or texts) that ends a reply where it appears
+             top_k:int|None=None, num_beams:int|None=None, # see `sampling` (None: the model's own)
+             max_length:int|None=None,           # the longest prompt + reply, in tokens (None: no limit)
+             repetition_penalty:float|None=None, length_penalty:float|None=None, # see `sampling`
+             generation_config=None,             # a `GenerationConfig` replacing the model's (the above win)
+            ) -> list[str]:
     "The completion of each of `prompts` (strings or chats), in batches, left-padded, with the chat template."
+    dec = sampling(temperature, top_p, top_k, num_beams, repetition_penalty, length_penalty)
     side, tokenizer.padding_side = tokenizer.padding_side, 'left'
     try:
         outs = []
@@ -41,27 +77,38 @@ def generate(model, tokenizer, prompts, max_new_tokens:int=64, temperature:float
             texts = [render(tokenizer, p, system) for p in prompts[i:i+batch_size]]
             enc = tokenizer(texts, return_tensors='pt', padding=True,
                             add_special_tokens=False).to(model.device)
-            out = model.generate(**enc, max_new_tokens=max_new_tokens, pad_token_id=tokenizer.pad_token_id,
-                                 **sampling(temperature, top_p))
-            for row in out[:, enc['input_ids'].shape[1]:]:
-                text = tokenizer.decode(row, skip_special_tokens=True).strip()
+            room = [new_tokens(max_new_tokens, max_length, int(n)) for n in enc['attention_mask'].sum(1)]
+            if not max(room): outs += [''] * len(texts); continue
+            out = model.generate(**enc, max_new_tokens=max(room), pad_token_id=tokenizer.pad_token_id,
+                                 generation_config=generation_config, **dec)
+            for row, r in zip(out[:, enc['input_ids'].shape[1]:], room):
+                text = tokenizer.decode(row[:r], skip_special_tokens=True).strip()
                 for s in ([stop] if isinstance(stop, str) else stop or []):
                     if s in text: text = text[:text.index(s)]
                 outs.append(text)
         return outs
     finally: tokenizer.padding_side = side
 
+
 # %% ../nbs/05_inference.ipynb #4d55947d
 def stream(model, tokenizer, prompt, max_new_tokens:int=256, temperature:float=0.0, top_p:float=1.0,
-           system:str|None=None):
+           system:str|None=None,
+           top_k:int|None=None, num_beams:int|None=None, # see `sampling` (None: the model's own)
+           max_length:int|None=None,                     # the longest prompt + reply (None: no limit)
+           repetition_penalty:float|None=None, length_penalty:float|None=None):
     "Yield the reply to `prompt` (a string or a chat) piece by piece as it is generated."
     from transformers import TextIteratorStreamer
     text = render(tokenizer, prompt, system)
     ids = tokenizer(text, return_tensors='pt', add_special_tokens=False).to(model.device)
+    n = ids['input_ids'].shape[1]
+    if not (new := new_tokens(max_new_tokens, max_length, n)): return
+    kw = dict(**ids, max_new_tokens=new, pad_token_id=tokenizer.pad_token_id,
+              **sampling(temperature, top_p, top_k, num_beams, repetition_penalty, length_penalty))
+    if (num_beams or getattr(model.generation_config, 'num_beams', 1) or 1) > 1:
+        with torch.no_grad(): out = model.generate(**kw)  # beam search cannot stream: all at once
+        yield tokenizer.decode(out[0, n:], skip_special_tokens=True); return
     streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True)
-    t = threading.Thread(target=model.generate,
-                         kwargs=dict(**ids, streamer=streamer, max_new_tokens=max_new_tokens,
-                                     pad_token_id=tokenizer.pad_token_id, **sampling(temperature, top_p)))
+    t = threading.Thread(target=model.generate, kwargs=dict(**kw, streamer=streamer))
     t.start()
     try: yield from streamer
     finally: t.join()
@@ -77,6 +124,7 @@ def chat(model, tokenizer, prompt, history:list|None=None, file=None, **kwargs) 
     if history is not None:
         history += [{'role': 'user', 'content': prompt}, {'role': 'assistant', 'content': reply}]
     return reply
+
 
 # %% ../nbs/05_inference.ipynb #ab88d61b
 def load_for_inference(base:str,                       # the base model: known name, folder, GGUF file, hub id

@@ -849,6 +849,7 @@ def render_chat(t:ChatTemplate,
                 enable_thinking:bool|None=True,  # reasoning templates: train the thought of a reply
                 mask_history:bool=False,       # train only the last reply
                 date:str|None=None,            # the date of the Llama 3 tool prompt (default: today)
+                preserve_thinking:bool=False,  # with mask_history: keep earlier replies' thoughts (LF's)
                ) -> Rendered:
     "The conversation as LF trains it with template `t`: text pieces, trained or not."
     msgs = list(messages)
@@ -860,7 +861,8 @@ def render_chat(t:ChatTemplate,
     empty = {}   # reply index -> its empty thought is trained (in the reply) or not (ends the prompt)
     if t.reasoning:
         for k, i in enumerate(replies):
-            history = mask_history and k < len(replies) - 1   # LF drops old thoughts if only the last trains
+            # LF drops old thoughts if only the last trains, unless preserve_thinking
+            history = mask_history and not preserve_thinking and k < len(replies) - 1
             if enable_thinking is False or history: content[i] = remove_thought(t, content[i])
             if not history and not any(w.strip() in content[i] for w in t.thought):
                 empty[i] = bool(enable_thinking)
@@ -961,13 +963,13 @@ def chat_jinja(t:ChatTemplate, bos:str='', eos:str='', enable_thinking:bool|None
 # %% ../nbs/02a_templates.ipynb #b74d7f94
 def encode_with_template(t:ChatTemplate, tokenizer, messages:list, tools=None, cutoff_len:int=1024,
                          train_on_prompt:bool=False, mask_history:bool=False,
-                         enable_thinking:bool|None=True) -> dict:
+                         enable_thinking:bool|None=True, preserve_thinking:bool=False) -> dict:
     "Token ids and labels as LF trains them: each piece tokenized on its own, the replies (and EOS) trained."
     if train_on_prompt and t.efficient_eos:
         raise ValueError(f"template '{t.name}' learns the EOS after the text (efficient_eos): "
                          "train_on_prompt does not apply")
     r = render_chat(t, messages, tools, tokenizer.bos_token or '', tokenizer.eos_token or '', enable_thinking,
-                    mask_history)
+                    mask_history, preserve_thinking=preserve_thinking)
     eos_id = tokenizer.convert_tokens_to_ids(t.eos_for(tokenizer.eos_token))
     pieces = tokenizer([p for p, _ in r.pieces], add_special_tokens=False)['input_ids'] if r.pieces else []
     ids, labels, eos_at = [], [], set(r.eos_at)

@@ -14,6 +14,7 @@ import torch.nn.functional as F
 import yaml
 from transformers import EarlyStoppingCallback, Trainer, TrainerCallback, TrainingArguments
 from transformers.trainer_callback import PrinterCallback, ProgressCallback
+from torch.utils.data import SequentialSampler
 from transformers.trainer_pt_utils import LengthGroupedSampler
 from transformers.trainer_utils import TrainOutput, rotate_checkpoints
 from .config import Config, config_keys, make_config, refused_output_dir, save_config
@@ -26,11 +27,12 @@ except ImportError: fcntl = None  # Windows: output folders are not locked
 __all__ = ['PARTIAL', 'PAIR_MASKS', 'RESULTS', 'LOCK', 'MANIFEST', 'OUTPUT_NAMES', 'RESUME_FREE', 'STAGES', 'ce_token_loss',
            'causal_lm_loss', 'dft_token_loss', 'eaft_token_loss', 'asft_token_loss', 'sft_token_loss',
            'last_checkpoint', 'place_folder', 'DiskFullError', 'disk_full_guard', 'SeededLengthGroupedSampler',
-           'LlmftTrainerMixin', 'LlmftTrainer', 'RunGuard', 'JsonlLogger', 'ProgressLine', 'loss_curves',
-           'eval_summary', 'loss_figure', 'training_args', 'TrainResult', 'llmft_names', 'foreign_outputs',
-           'OutputDirInUse', 'output_dir_lock', 'output_dir_problem', 'resume_changes', 'check_output_dir',
-           'holds_output_dir', 'copy_checkpoint', 'mirror_outputs', 'CheckpointMirror', 'hub_checkpoint_repo',
-           'fetch_hub_checkpoint', 'register_stage', 'stage_trainer', 'train', 'example_config']
+           'LlmftTrainerMixin', 'LlmftTrainer', 'token_accuracy', 'RunGuard', 'JsonlLogger', 'ProgressLine',
+           'loss_curves', 'eval_summary', 'loss_figure', 'training_args', 'TrainResult', 'llmft_names',
+           'foreign_outputs', 'OutputDirInUse', 'output_dir_lock', 'output_dir_problem', 'resume_changes',
+           'check_output_dir', 'holds_output_dir', 'copy_checkpoint', 'mirror_outputs', 'CheckpointMirror',
+           'hub_checkpoint_repo', 'fetch_hub_checkpoint', 'register_stage', 'stage_trainer', 'train', 'TorchProfiler',
+           'ModuleTimer', 'example_config']
 
 # %% ../nbs/04_trainer.ipynb #6a0d3d85
 def _prompt_learning(model) -> bool:
@@ -79,6 +81,7 @@ def causal_lm_loss(model,                     # the model being trained (a PEFT 
                    inputs:dict,               # a batch: input_ids, attention_mask, labels (-100: not trained)
                    num_items=None,            # trained tokens of the accumulated batch (None: this one's)
                    token_loss=ce_token_loss,  # `f(logits, targets, ref_logits)` -> the loss of each position
+                   predictions:bool=False,    # also put each kept position's argmax and target in outputs
                   ):
     "`token_loss` summed over labelled positions and divided by `num_items` tokens, as `(loss, outputs)`."
     inputs = dict(inputs)
@@ -92,6 +95,7 @@ def causal_lm_loss(model,                     # the model being trained (a PEFT 
         ref = ref.flatten(0, 1).float()
     loss = token_loss(logits.flatten(0, 1).float(), tgt, ref).sum()
     n = num_items if num_items is not None else (tgt != -100).sum()
+    if predictions: out['token_predictions'], out['token_targets'] = logits.argmax(-1), targets[:, keep]
     return loss / n, out
 
 # %% ../nbs/04_trainer.ipynb #06093cf1
@@ -210,6 +214,8 @@ class LlmftTrainerMixin:
 
     def _get_train_sampler(self, train_dataset=None):
         ds = train_dataset if train_dataset is not None else self.train_dataset
+        if getattr(self.run_config, 'disable_shuffling', False) and hasattr(ds, '__len__'):
+            return SequentialSampler(ds)  # LF's disable_shuffling: the data's own order
         if self.args.train_sampling_strategy != 'group_by_length' or not hasattr(ds, '__len__'):
             return super()._get_train_sampler(train_dataset)
         col = self.args.length_column_name
@@ -262,6 +268,21 @@ class LlmftTrainer(LlmftTrainerMixin, Trainer):
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         loss, out = causal_lm_loss(model, inputs, num_items_in_batch, self.token_loss)
         return (loss, out) if return_outputs else loss
+
+    def prediction_step(self, model, inputs, prediction_loss_only, ignore_keys=None):
+        if prediction_loss_only or self.compute_metrics is None:
+            return super().prediction_step(model, inputs, prediction_loss_only, ignore_keys)
+        inputs = self._prepare_inputs(inputs)  # compute_accuracy: the argmax where answers are trained
+        with torch.no_grad(), self.compute_loss_context_manager():
+            loss, out = causal_lm_loss(model, inputs, None, self.token_loss, predictions=True)
+        return loss.detach(), out['token_predictions'], out['token_targets']
+
+def token_accuracy(eval_pred) -> dict:
+    "LF's `ComputeAccuracy`: each row's share of trained tokens predicted right (argmax), averaged over rows."
+    preds, targets = (torch.as_tensor(x) for x in (eval_pred.predictions, eval_pred.label_ids))
+    mask = targets != -100
+    right, n = ((preds == targets) & mask).sum(1), mask.sum(1)
+    return {'accuracy': (right[n > 0].double() / n[n > 0]).mean().item() if (n > 0).any() else 0.0}
 
 # %% ../nbs/04_trainer.ipynb #7c0a1e51
 PAIR_MASKS = ('chosen_attention_mask', 'rejected_attention_mask')
@@ -394,9 +415,10 @@ def loss_curves(history:list) -> dict:
 def eval_summary(trainer) -> dict:
     "What a finished run's evaluations found: last eval loss, best metric, its step, checkpoint, early stop."
     st, a = trainer.state, trainer.args
-    evals = [h for h in st.log_history if 'eval_loss' in h]
-    if not evals: return {}
-    out = {'eval_loss': evals[-1]['eval_loss']}
+    each = re.compile(r'eval_(.+_)?(loss|accuracy)$')  # eval_on_each_dataset: eval_NAME_loss for each
+    last = {k: v for h in st.log_history for k, v in h.items() if each.match(k)}
+    if not last: return {}
+    out = dict(sorted(last.items()))
     if a.metric_for_best_model and st.best_metric is not None:
         m = a.metric_for_best_model
         name = m if m.startswith('eval_') else f'eval_{m}'
@@ -451,7 +473,7 @@ def training_args(cfg:Config,                    # the run config
               gradient_checkpointing_kwargs={'use_reentrant': False},
               report_to=[t for t in cfg.listed('report_to') if t != 'none'],
               deepspeed=cfg.deepspeed, remove_unused_columns=False,
-              include_num_input_tokens_seen='non_padding', prediction_loss_only=True,
+              include_num_input_tokens_seen='non_padding', prediction_loss_only=not cfg.compute_accuracy,
               train_sampling_strategy='random' if cfg.packing else 'group_by_length',
               ddp_find_unused_parameters=False,
               dataloader_num_workers=0)
@@ -933,7 +955,8 @@ def _lm_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collato
                 optimizers=(None, None)):
     return LlmftTrainer(model=model, args=training_args(cfg, hardware), train_dataset=train_dataset,
                         eval_dataset=eval_dataset, data_collator=data_collator, processing_class=tokenizer,
-                        callbacks=callbacks, optimizers=optimizers, token_loss=sft_token_loss(cfg))
+                        callbacks=callbacks, optimizers=optimizers, token_loss=sft_token_loss(cfg),
+                        compute_metrics=token_accuracy if cfg.compute_accuracy else None)
 
 STAGES = {'pt': _lm_trainer, 'sft': _lm_trainer}
 
@@ -970,7 +993,10 @@ def train(cfg:Config,                # the run config (its training keys)
     mirror = [CheckpointMirror(cfg.save_mirror_dir)] if cfg.save_mirror_dir else []
     stopper = ([EarlyStoppingCallback(cfg.early_stopping_patience, cfg.early_stopping_threshold)]
                if cfg.early_stopping_patience else [])
-    cbs = [*callbacks, *stopper, JsonlLogger(out/'trainer_log.jsonl', on_log), *mirror, guard]  # guard last
+    prof = ([TorchProfiler(cfg)] if cfg.enable_torch_profiler else []) + (
+        [ModuleTimer(cfg.profile_modules)] if cfg.profile_modules else [])
+    # guard last
+    cbs = [*callbacks, *stopper, *prof, JsonlLogger(out/'trainer_log.jsonl', on_log), *mirror, guard]
     with _hub_errors(cfg):
         trainer = stage_trainer(cfg.stage)(cfg, model, tokenizer, train_dataset, eval_dataset, data_collator,
                                            cbs, hardware, optimizers=(optimizer, None))
@@ -1004,6 +1030,67 @@ def train(cfg:Config,                # the run config (its training keys)
         _write_outputs(trainer, cfg, out, metrics)
         _after_outputs(trainer, cfg, out)  # the mirror and the Hub get the final outputs
     return TrainResult(out, True, metrics, last_checkpoint(out), None, history)
+
+# %% ../nbs/04_trainer.ipynb #c7b4a9d2
+class TorchProfiler(TrainerCallback):
+    "Run `torch.profiler` over training on the schedule of `cfg`'s profiler keys; write its traces."
+    def __init__(self, cfg:Config): self.cfg, self.prof = cfg, None
+    def on_train_begin(self, args, state, control, **kwargs):
+        c, rank = self.cfg, int(os.environ.get('RANK', '0'))
+        self.dir = Path(c.profiler_output_dir or Path(args.output_dir)/'profiler')/f'rank_{rank}'
+        self.dir.mkdir(parents=True, exist_ok=True)
+        acts = [torch.profiler.ProfilerActivity.CPU] + ([torch.profiler.ProfilerActivity.CUDA]
+                                                        if torch.cuda.is_available() else [])
+        self.prof = torch.profiler.profile(
+            activities=acts, record_shapes=c.profiler_record_shapes, profile_memory=c.profiler_profile_memory,
+            with_stack=c.profiler_with_stack,
+            on_trace_ready=torch.profiler.tensorboard_trace_handler(str(self.dir)),
+            schedule=torch.profiler.schedule(wait=c.profiler_wait_steps, warmup=c.profiler_warmup_steps,
+                                             active=c.profiler_active_steps, repeat=c.profiler_repeat))
+        self.prof.start()
+    def on_step_end(self, args, state, control, **kwargs):
+        if self.prof is not None: self.prof.step()
+    def on_train_end(self, args, state, control, **kwargs):
+        if self.prof is None: return
+        self.prof.stop(); self.prof = None
+        out = Path(args.output_dir).resolve()
+        if state.is_world_process_zero and out in self.dir.resolve().parents:  # llmft wrote it: its own
+            _record_outputs(out, [self.dir.resolve().relative_to(out).parts[0]])
+
+class ModuleTimer(TrainerCallback):
+    "Time forward and backward of the modules matching `patterns` (comma-separated, *); print at each log."
+    def __init__(self, patterns:str):
+        self.patterns = [p.strip() for p in patterns.split(',') if p.strip()]
+        self.times, self.start, self.hooks = {}, {}, []
+    def _clock(self):
+        if torch.cuda.is_available(): torch.cuda.synchronize()
+        return time.perf_counter()
+    def _hook(self, name, phase, end):
+        def f(*a):
+            if not end: self.start[name, phase] = self._clock(); return
+            if (t0 := self.start.pop((name, phase), None)) is not None:
+                self.times.setdefault((name, phase), []).append((self._clock() - t0) * 1000)
+        return f
+    def on_train_begin(self, args, state, control, model=None, **kwargs):
+        for name, m in model.named_modules():
+            if name and any(fnmatch.fnmatch(name, p) for p in self.patterns):
+                self.hooks += [m.register_forward_pre_hook(self._hook(name, 'fwd', False)),
+                               m.register_forward_hook(self._hook(name, 'fwd', True)),
+                               m.register_full_backward_pre_hook(self._hook(name, 'bwd', False)),
+                               m.register_full_backward_hook(self._hook(name, 'bwd', True))]
+        if not self.hooks:
+            print(f'llmft: profile_modules matches no module of the model ({", ".join(self.patterns)})',
+                  file=sys.stderr)
+    def on_log(self, args, state, control, **kwargs):
+        if not self.times or not state.is_world_process_zero: return
+        names = sorted({n for n, _ in self.times})
+        mean = lambda n, ph: sum(v := self.times.get((n, ph), [0.0])) / len(v)
+        print(f'profile_modules (ms) at step {state.global_step}: ' + '; '.join(
+            f'{n} fwd {mean(n, "fwd"):.3f} bwd {mean(n, "bwd"):.3f}' for n in names), file=sys.stderr)
+        self.times.clear()
+    def on_train_end(self, args, state, control, **kwargs):
+        for h in self.hooks: h.remove()
+        self.hooks = []
 
 # %% ../nbs/04_trainer.ipynb #af43ba3e
 def example_config(name:str) -> Path:
