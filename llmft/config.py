@@ -649,9 +649,9 @@ def ta_value(value, hint):
 @dataclass(frozen=True)
 class LFKey:
     "What llmft does with one LLaMA-Factory key that is not an llmft key."
-    kind:str                   # same (llmft does it anyway), map (sets `to`), refuse (llmft does not), todo
-    why:str=''                 # same: what llmft does; refuse: the reason; todo: what it is
-    to:str|None=None           # map: the llmft key or TrainingArguments field it sets; todo: its future key
+    kind:str                   # same (llmft does it anyway), map (sets `to`), refuse (llmft does not)
+    why:str=''                 # same: what llmft does; refuse: the reason
+    to:str|None=None           # map: the llmft key or TrainingArguments field it sets
     ok:tuple|None=None         # same: the only values meaning what llmft does (others refused with `why`)
     fn:typing.Callable|None=None # map: `fn(value, config)` -> {key: value}, when not copied as is
 
@@ -659,7 +659,6 @@ class LFKey:
 def _same(why, ok=None): return LFKey('same', why, ok=ok)
 def _map(to, fn=None, why=''): return LFKey('map', why, to=to, fn=fn)
 def _no(keys, why): return dict.fromkeys(keys.split(), LFKey('refuse', why))
-def _todo(keys, why, to=None): return {k: LFKey('todo', why, to=to or k) for k in keys.split()}
 
 _MM = 'multimodal training is not supported (llmft trains text models)'
 _PPO = ('PPO is not supported: TRL removed its PPOTrainer (huggingface/trl#7020) and llmft trains with '
@@ -742,11 +741,11 @@ LF_KEYS = {
           "use `llmft eval` (metrics, mc_scoring)"),
     **_no('reward_model reward_model_adapters reward_model_quantization_bit reward_model_type '
           'ppo_buffer_size ppo_epochs ppo_score_norm ppo_target ppo_whiten_rewards', _PPO),
-    # methods and switches a later change adds (each names the llmft key it will set)
     **_no('mixture_of_depths', 'mixture-of-depths is not supported: the MoD package LLaMA-Factory uses '
           '(mixture-of-depth 1.2.0, its latest) fails to import under transformers 5'),
-    **_todo('pref_bco_weight', "LF's BCO term (TRL 1.15's bco_pair loss has no running reward baseline, "
-            "unlike LF's)"),
+    'pref_bco_weight': _same("LF's BCO term is not supported: its running reward baseline has no counterpart "
+                             "in TRL 1.15's DPO (its bco_pair loss has none); leave pref_bco_weight at 0",
+                             ok=(0, 0.0)),
 }  # LLaMA-Factory keys that are not llmft keys: what llmft does with each
 
 LF_VALUES = {
@@ -764,8 +763,7 @@ def _lf_issue(k:str, v, e:LFKey) -> str|None:
     "Why LF key `k` set to `v` is refused (`e` says what llmft does with it), or None."
     if e.kind == 'same': return None if e.ok is None or v in e.ok else f'{e.why}; got {_show(v)}'
     if e.kind == 'map' or v is None or v is False: return None  # a refused switch left off asks for nothing
-    if e.kind == 'refuse': return e.why
-    return f'not yet implemented in llmft: {e.why} (`{e.to}`)'
+    return e.why  # refuse
 
 def _split_keys(d:dict) -> tuple[dict, dict, list]:
     "Split raw config `d` into llmft keys (LF names translated), checked `TrainingArguments` fields, issues."

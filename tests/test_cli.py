@@ -378,7 +378,7 @@ def test_check_lf_refusals_and_typos_together(tmp_path):
     r = llmft('check', str(cfg))
     assert r.returncode == 1 and 'Traceback' not in r.stderr
     assert 'image_max_pixels: multimodal training is not supported' in r.stderr
-    assert "pref_bco_weight: not yet implemented in llmft: LF's BCO term" in r.stderr
+    assert "pref_bco_weight: LF's BCO term is not supported" in r.stderr
     assert 'eval_strategy: must be one of no, steps, epoch' in r.stderr
     assert "plot_los: unknown key; did you mean 'plot_loss'?" in r.stderr
 
