@@ -448,7 +448,8 @@ class ServeKeys:
                          'export', choices=['letter', 'text'])
     api_host:str = opt('127.0.0.1', 'Address the OpenAI-compatible API listens on', 'export')
     api_port:int = opt(8000, 'Port of the OpenAI-compatible API', 'export', min=1, max=65535)
-    api_key:str|None = opt(None, 'If set, API requests must send `Authorization: Bearer <api_key>`', 'export')
+    api_key:str|None = opt(None, 'If set, API requests must send `Authorization: Bearer <api_key>`', 'export',
+                           secret=True)
     api_max_queue:int = opt(16, 'Requests the API holds before answering 429 (busy)', 'export', min=1)
 
 # %% ../nbs/00_config.ipynb #96ab9431

@@ -614,7 +614,7 @@ RESUME_FREE = {'trust_remote_code', 'use_unsloth', 'flash_attn', 'bf16', 'fp16',
                'overwrite_output_dir', 'save_mirror_dir', 'resume_from_checkpoint',
                'per_device_eval_batch_size', 'num_train_epochs', 'max_steps', 'logging_steps', 'save_steps',
                'save_minutes', 'save_total_limit', 'eval_steps', 'resume', 'time_budget_minutes', 'report_to',
-               'deepspeed'}  # the keys that may change between a run and its resume
+               'deepspeed', 'cache_dir'}  # the keys that may change between a run and its resume
 
 def resume_changes(checkpoint, cfg:Config) -> dict:
     "`{key: (saved, now)}` where `cfg` differs from the config saved in `checkpoint` (`RESUME_FREE` aside)."

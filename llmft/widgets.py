@@ -35,7 +35,8 @@ def _field_widget(f):
         return W.Dropdown(options=['', 'true', 'false'], value='' if d is None else str(d).lower(), **common)
     if f.name == 'model_name_or_path':
         return W.Combobox(options=list(KNOWN_MODELS), value=str(d), ensure_option=False, **common)
-    return W.Text(value='' if d is None else str(d), placeholder='(empty)' if optional else '', **common)
+    text = W.Password if md.get('secret') else W.Text  # a token or key is not shown on the screen
+    return text(value='' if d is None else str(d), placeholder='(empty)' if optional else '', **common)
 
 def _raw(w):
     "The raw value of an input widget, as the config reads it ('' means empty)."
@@ -66,6 +67,20 @@ def field_visible(key:str, values:dict) -> bool:
     if key.startswith('pref_'): return stage in ('dpo', 'kto')
     if key == 'interleave_probs': return values.get('mix_strategy', 'concat') != 'concat'
     if key == 'buffer_size': return on('streaming')
+    given = lambda k: values.get(k) not in (None, '')
+    shown_if = {'offload_folder': given('quantization_device_map'),
+                'quantization_device_map': str(values.get('quantization_bit')) == '4',
+                'init_special_tokens': given('new_special_tokens_config'),
+                'create_new_adapter': given('adapter_name_or_path'),
+                'adapter_folder': given('adapter_name_or_path'),
+                'moe_aux_loss_coef': stage in ('dpo', 'kto'),
+                'generation_max_length': on('do_predict'), 'generation_num_beams': on('do_predict'),
+                'predict_with_generate': on('do_predict'),
+                'compute_accuracy': stage in ('pt', 'sft') and (given('val_size') or given('eval_dataset')),
+                'eval_on_each_dataset': given('eval_dataset'), 'preserve_thinking': on('mask_history'),
+                'export_hub_model_id': given('export_dir')}
+    if key in shown_if: return shown_if[key]
+    if key.startswith('profiler_'): return on('enable_torch_profiler')
     return True
 
 # %% ../nbs/07_widgets.ipynb #885fa57a
