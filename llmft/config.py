@@ -1065,10 +1065,9 @@ def _loader_errors(c:dict) -> list[ConfigIssue]:
     if c['use_unsloth_gc'] and c['gradient_checkpointing'] == 'false':
         errs.append(ConfigIssue('use_unsloth_gc', 'use_unsloth_gc is a kind of gradient checkpointing and '
                                 'gradient_checkpointing is false: drop one of them'))
-    if c['moe_aux_loss_coef'] is not None and c['stage'] not in ('dpo', 'kto'):
-        errs.append(ConfigIssue('moe_aux_loss_coef', f"moe_aux_loss_coef with stage {c['stage']} is not "
-                                'supported yet: llmft computes that loss itself and does not add the router '
-                                'loss to it (TRL does for dpo and kto); drop it, or use stage dpo or kto'))
+    if c['moe_aux_loss_coef'] is not None and c['stage'] == 'rm':
+        errs.append(ConfigIssue('moe_aux_loss_coef', 'a reward model (stage rm) has a score head, whose '
+                                'models return no router loss: drop moe_aux_loss_coef'))
     if c['create_new_adapter'] and c['finetuning_type'] in ('full', 'freeze'):
         errs.append(ConfigIssue('create_new_adapter', 'create_new_adapter trains a new adapter: use '
                                 f"finetuning_type: lora or oft (finetuning_type is {c['finetuning_type']})"))

@@ -25,7 +25,7 @@ except ImportError: fcntl = None  # Windows: output folders are not locked
 
 # %% auto #0
 __all__ = ['PARTIAL', 'PAIR_MASKS', 'RESULTS', 'LOCK', 'MANIFEST', 'OUTPUT_NAMES', 'RESUME_FREE', 'STAGES', 'ce_token_loss',
-           'causal_lm_loss', 'dft_token_loss', 'eaft_token_loss', 'asft_token_loss', 'sft_token_loss',
+           'causal_lm_loss', 'router_loss', 'dft_token_loss', 'eaft_token_loss', 'asft_token_loss', 'sft_token_loss',
            'last_checkpoint', 'place_folder', 'DiskFullError', 'disk_full_guard', 'SeededLengthGroupedSampler',
            'LlmftTrainerMixin', 'LlmftTrainer', 'token_accuracy', 'RunGuard', 'JsonlLogger', 'ProgressLine',
            'loss_curves', 'eval_summary', 'loss_figure', 'training_args', 'TrainResult', 'llmft_names',
@@ -96,7 +96,16 @@ def causal_lm_loss(model,                     # the model being trained (a PEFT 
     loss = token_loss(logits.flatten(0, 1).float(), tgt, ref).sum()
     n = num_items if num_items is not None else (tgt != -100).sum()
     if predictions: out['token_predictions'], out['token_targets'] = logits.argmax(-1), targets[:, keep]
-    return loss / n, out
+    return loss / n + router_loss(model, out), out
+
+def router_loss(model, out) -> float:
+    "A mixture-of-experts model's router balance loss, weighted (`moe_aux_loss_coef`) as its own loss does."
+    aux = getattr(out, 'aux_loss', None)
+    if aux is None: return 0.0  # not a mixture of experts, or router logits off (the default)
+    mc = model.config
+    coef = next((v for a in ('router_aux_loss_coef', 'aux_loss_alpha', 'aux_loss_coef')
+                 if (v := getattr(mc, a, None)) is not None), 0.0)
+    return coef * aux
 
 # %% ../nbs/04_trainer.ipynb #06093cf1
 def dft_token_loss(logits, targets, ref_logits=None):
