@@ -1045,12 +1045,6 @@ def _sft_loss_errors(c:dict) -> list[ConfigIssue]:
         if c['stage'] != 'sft':
             errs.append(ConfigIssue(k, f"{k} changes the loss of stage sft (as in LLaMA-Factory), and this "
                                        f"run's stage is {c['stage']}; set stage: sft or drop {k}"))
-    if c['use_asft_loss'] and c['finetuning_type'] in ('full', 'freeze'):
-        ft = c['finetuning_type']
-        errs.append(ConfigIssue('use_asft_loss', f'ASFT with finetuning_type: {ft} is not supported: its KL '
-                                'term compares the model with its base, which llmft gets by disabling the '
-                                'adapter, not from a second copy of the model in memory (as LLaMA-Factory '
-                                'does); use finetuning_type: lora (or a prompt method), or use_dft_loss'))
     return errs
 
 def _loader_errors(c:dict) -> list[ConfigIssue]:

@@ -135,6 +135,7 @@ def estimate_memory(cfg:Config, model_config=None, gradient_checkpointing:bool|N
         n_train = cfg.num_virtual_tokens*h*(2*L if ft == 'prefix_tuning' else 1)
         extra = cfg.num_virtual_tokens*h
     trainable = extra*tb
+    if cfg.use_asft_loss and ft in ('full', 'freeze'): weights += weights + trainable  # ASFT's frozen copy
     grads, optim = n_train*tb, n_train*ob
     # GaLore and APOLLO: AdamW moments of each linear weight's rank-r projection, and the projection itself
     rank = cfg.galore_rank if cfg.use_galore else cfg.apollo_rank if cfg.use_apollo else None

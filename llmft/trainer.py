@@ -59,17 +59,26 @@ def _logits_at(model, inputs:dict, keep, length:int):
     out = model(**inputs, use_cache=False)
     return out.logits[:, keep], out
 
+def frozen_copy(model):
+    "A copy of `model` that does not train (ASFT's reference for full and freeze fine-tuning)."
+    import copy
+    return copy.deepcopy(model).requires_grad_(False).eval()
+
 def _needs_reference(token_loss) -> bool:
     "Whether `token_loss` (or the function a `functools.partial` wraps) needs the reference model's logits."
     return bool(getattr(getattr(token_loss, 'func', token_loss), 'needs_reference', False))
 
 @contextmanager
-def _reference(model):
-    "`model` as the reference of a loss that needs one: its adapter disabled (the base), no gradients."
+def _reference(model, reference=None):
+    "The reference of a loss that needs one: `reference` (a frozen copy), else `model` with its adapter off."
+    if reference is not None:
+        with torch.no_grad(): yield reference
+        return
     peft = getattr(model, 'module', model)  # DDP wraps it; the wrapper still runs the forward
     if not hasattr(peft, 'disable_adapter'):
         raise ValueError('this loss compares the model with its base, which llmft gets by disabling the '
-                         'adapter, and this model has no PEFT adapter; train it with finetuning_type: lora')
+                         'adapter, and this model has no PEFT adapter: give a frozen copy as `reference` '
+                         '(the sft trainer does for full and freeze fine-tuning)')
     with peft.disable_adapter(), torch.no_grad(): yield model
 
 # %% ../nbs/04_trainer.ipynb #3f15faaf
@@ -82,6 +91,7 @@ def causal_lm_loss(model,                     # the model being trained (a PEFT 
                    num_items=None,            # trained tokens of the accumulated batch (None: this one's)
                    token_loss=ce_token_loss,  # `f(logits, targets, ref_logits)` -> the loss of each position
                    predictions:bool=False,    # also put each kept position's argmax and target in outputs
+                   reference=None,            # ASFT's base model when it is not the model with adapters off
                   ):
     "`token_loss` summed over labelled positions and divided by `num_items` tokens, as `(loss, outputs)`."
     inputs = dict(inputs)
@@ -91,7 +101,7 @@ def causal_lm_loss(model,                     # the model being trained (a PEFT 
     logits, out = _logits_at(model, inputs, keep, labels.shape[1])
     tgt, ref = targets[:, keep].flatten(), None
     if _needs_reference(token_loss):  # ASFT: the base model's logits at the same positions
-        with _reference(model) as base: ref = _logits_at(base, inputs, keep, labels.shape[1])[0]
+        with _reference(model, reference) as base: ref = _logits_at(base, inputs, keep, labels.shape[1])[0]
         ref = ref.flatten(0, 1).float()
     loss = token_loss(logits.flatten(0, 1).float(), tgt, ref).sum()
     n = num_items if num_items is not None else (tgt != -100).sum()
@@ -273,9 +283,13 @@ class LlmftTrainer(LlmftTrainerMixin, Trainer):
         super().__init__(*args, **kwargs)
         self.token_loss = token_loss  # the loss of each position (`sft_token_loss` of the run config)
         self.model_accepts_loss_kwargs = True  # our loss divides by the accumulated token count itself
+        # ASFT on a model without an adapter to switch off (full, freeze): a frozen copy of it, as LF keeps
+        plain = not hasattr(self.model, 'disable_adapter')
+        self.reference = frozen_copy(self.model) if _needs_reference(token_loss) and plain else None
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
-        loss, out = causal_lm_loss(model, inputs, num_items_in_batch, self.token_loss)
+        loss, out = causal_lm_loss(model, inputs, num_items_in_batch, self.token_loss,
+                                   reference=self.reference)
         return (loss, out) if return_outputs else loss
 
     def prediction_step(self, model, inputs, prediction_loss_only, ignore_keys=None):
