@@ -8,6 +8,7 @@ import csv, json, difflib, html, importlib.resources, itertools, os, re, sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 import torch
+from .catalog import write_atomic_dir
 from .config import Config
 from .templates import (ChatTemplate, apply_template, encode_with_template, function_message,
                              get_template, hf_messages, run_template)
@@ -699,20 +700,14 @@ def save_tokenized(bundle:DatasetBundle,  # what `get_dataset` made
                    cfg:Config,            # the run; `cfg.tokenized_path` is where it goes
                   ) -> Path:
     "Save `bundle`'s train (and eval) data at `cfg.tokenized_path`, whole or not at all (the mark goes last)."
-    import datasets, tempfile
+    import datasets
     dest = Path(cfg.tokenized_path)
     _tokenized_target(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
     parts = {'train': bundle.train} | ({'validation': bundle.eval} if bundle.eval is not None else {})
-    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f'.{dest.name}.partial-'))
-    try:
+    def write(tmp):
         datasets.DatasetDict(parts).save_to_disk(str(tmp))
         (tmp/TOKENIZED_MARK).write_text(json.dumps(_tokenized_meta(cfg), indent=1))
-        os.replace(tmp, dest)  # replaces nothing but an empty folder
-    except BaseException:
-        import shutil
-        shutil.rmtree(tmp, ignore_errors=True)  # our own half-written copy, never the user's files
-        raise
+    write_atomic_dir(dest, write)  # a hidden folder beside it, renamed when whole
     print(f'tokenized data saved to {dest}; runs with tokenized_path: {dest} read it', file=sys.stderr)
     return dest
 

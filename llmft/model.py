@@ -15,12 +15,12 @@ from .hardware import (Hardware, Processes, detect_hardware, choose_precision, c
 from .memory import estimate_memory, gpu_budget
 
 # %% auto #0
-__all__ = ['ZEROED', 'load_model_config', 'load_tokenizer', 'check_prequantized', 'quantization_config', 'lora_targets',
-           'trained_layers', 'apply_freeze', 'lora_config', 'oft_config', 'prompt_config', 'unsloth_decision',
-           'use_unsloth', 'import_unsloth', 'Decisions', 'checkpointing_decision', 'decide', 'as_decisions',
-           'LoadedModel', 'count_params', 'chat_as_trained', 'print_param_status', 'load_model', 'optimizer_name',
-           'load_adapters', 'load_reference', 'load_pretrained', 'expand_blocks', 'trained_config', 'load_trained',
-           'muon_params', 'make_optimizer', 'layerwise_optimizer', 'save_model']
+__all__ = ['MOE_AUX_COEF', 'ZEROED', 'load_model_config', 'load_tokenizer', 'check_prequantized', 'quantization_config',
+           'lora_targets', 'trained_layers', 'apply_freeze', 'lora_config', 'oft_config', 'prompt_config',
+           'unsloth_decision', 'use_unsloth', 'import_unsloth', 'Decisions', 'checkpointing_decision', 'decide',
+           'as_decisions', 'LoadedModel', 'count_params', 'chat_as_trained', 'print_param_status', 'load_model',
+           'optimizer_name', 'load_adapters', 'load_reference', 'load_pretrained', 'expand_blocks', 'trained_config',
+           'load_trained', 'muon_params', 'make_optimizer', 'layerwise_optimizer', 'save_model']
 
 # %% ../nbs/03_model.ipynb #a0c1d002
 def _hub_error(src, e) -> OSError:
@@ -511,7 +511,7 @@ def _resize(model, tok, cfg:Config):
         model.resize_token_embeddings(len(tok), pad_to_multiple_of=None, mean_resizing=False)
         if len(tok) > n: _init_new_rows(model, tok, n, cfg)
 
-_MOE_COEF = {'router_aux_loss_coef': ('ernie4_5_moe', 'granitemoe', 'jamba', 'llama4', 'mixtral', 'olmoe',
+MOE_AUX_COEF = {'router_aux_loss_coef': ('ernie4_5_moe', 'granitemoe', 'jamba', 'llama4', 'mixtral', 'olmoe',
                                       'phimoe', 'qwen2_moe', 'qwen3_moe'),
              'aux_loss_alpha': ('deepseek',), 'aux_loss_coef': ('jetmoe',)}  # LF's: where each model keeps it
 _MOE_LOGITS = ('ernie4_5_moe', 'granitemoe', 'jamba', 'jetmoe', 'llama4', 'mixtral', 'olmoe', 'phimoe',
@@ -522,12 +522,12 @@ def _moe(model_config, cfg:Config) -> str|None:
     if cfg.moe_aux_loss_coef is None: return None
     for c in (model_config, getattr(model_config, 'text_config', None)):  # a multimodal model's text model
         mt = getattr(c, 'model_type', None)
-        attr = next((a for a, types in _MOE_COEF.items() if mt in types), None)
+        attr = next((a for a, types in MOE_AUX_COEF.items() if mt in types), None)
         if attr is None: continue
         setattr(c, attr, cfg.moe_aux_loss_coef)
         if mt in _MOE_LOGITS: c.output_router_logits = True
         return f'{attr} {cfg.moe_aux_loss_coef:g} on {mt}'
-    known = ', '.join(sorted({t for ts in _MOE_COEF.values() for t in ts}))
+    known = ', '.join(sorted({t for ts in MOE_AUX_COEF.values() for t in ts}))
     msg = (f'{model_config.model_type} is not a mixture-of-experts model llmft knows the router loss of '
            f'({known}); drop moe_aux_loss_coef')
     raise ConfigError([ConfigIssue('moe_aux_loss_coef', msg)])

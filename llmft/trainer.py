@@ -19,7 +19,7 @@ from transformers.trainer_pt_utils import LengthGroupedSampler
 from transformers.trainer_utils import TrainOutput, rotate_checkpoints
 from .config import Config, config_keys, make_config, refused_output_dir, save_config
 from .hardware import detect_hardware
-from .model import Decisions, as_decisions
+from .model import MOE_AUX_COEF, Decisions, as_decisions
 try: import fcntl
 except ImportError: fcntl = None  # Windows: output folders are not locked
 
@@ -113,8 +113,7 @@ def router_loss(model, out) -> float:
     aux = getattr(out, 'aux_loss', None)
     if aux is None: return 0.0  # not a mixture of experts, or router logits off (the default)
     mc = model.config
-    coef = next((v for a in ('router_aux_loss_coef', 'aux_loss_alpha', 'aux_loss_coef')
-                 if (v := getattr(mc, a, None)) is not None), 0.0)
+    coef = next((v for a in MOE_AUX_COEF if (v := getattr(mc, a, None)) is not None), 0.0)
     return coef * aux
 
 # %% ../nbs/04_trainer.ipynb #06093cf1
