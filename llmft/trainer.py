@@ -27,8 +27,8 @@ except ImportError: fcntl = None  # Windows: output folders are not locked
 __all__ = ['PARTIAL', 'PAIR_MASKS', 'RESULTS', 'LOCK', 'MANIFEST', 'OUTPUT_NAMES', 'RESUME_FREE', 'STAGES', 'ce_token_loss',
            'causal_lm_loss', 'router_loss', 'dft_token_loss', 'eaft_token_loss', 'asft_token_loss', 'sft_token_loss',
            'last_checkpoint', 'place_folder', 'DiskFullError', 'disk_full_guard', 'SeededLengthGroupedSampler',
-           'LlmftTrainerMixin', 'LlmftTrainer', 'token_accuracy', 'RunGuard', 'JsonlLogger', 'ProgressLine',
-           'loss_curves', 'eval_summary', 'loss_figure', 'training_args', 'TrainResult', 'llmft_names',
+           'LlmftTrainerMixin', 'LlmftTrainer', 'token_accuracy', 'RunGuard', 'JsonlLogger', 'eval_losses',
+           'ProgressLine', 'loss_curves', 'eval_summary', 'loss_figure', 'training_args', 'TrainResult', 'llmft_names',
            'foreign_outputs', 'OutputDirInUse', 'output_dir_lock', 'output_dir_problem', 'resume_changes',
            'check_output_dir', 'holds_output_dir', 'copy_checkpoint', 'mirror_outputs', 'CheckpointMirror',
            'hub_checkpoint_repo', 'fetch_hub_checkpoint', 'register_stage', 'stage_trainer', 'train', 'TorchProfiler',
@@ -385,24 +385,39 @@ def _clock(seconds:float) -> str:
     m, s = divmod(int(round(seconds)), 60); h, m = divmod(m, 60)
     return f'{h}:{m:02d}:{s:02d}' if h else f'{m}:{s:02d}'
 
+def eval_losses(logs:dict) -> dict:
+    "The eval losses in one log record: `{'': eval_loss}`, or `{NAME: eval_NAME_loss}` for each dataset."
+    out = {'': logs['eval_loss']} if 'eval_loss' in logs else {}
+    for k, v in logs.items():
+        # eval_on_each_dataset: evaluating dataset NAME logs eval_NAME_loss beside eval_NAME_runtime
+        # (TRL's eval_aux_loss has no runtime of its own: not a dataset)
+        if (m := re.fullmatch(r'eval_(.+)_loss', k)) and f'eval_{m[1]}_runtime' in logs: out[m[1]] = v
+    return out
+
+def _eval_key(name:str) -> str: return f'eval_{name}_loss' if name else 'eval_loss'
+
+def _eval_text(losses:dict) -> str:
+    "`{name: loss}` as `eval loss 2.2000`, or `eval a 2.3100 b 2.4000` with a loss for each dataset."
+    return 'eval ' + ' '.join(f'{n or "loss"} {v:.4f}' for n, v in losses.items())
+
 class ProgressLine(TrainerCallback):
     "Progress (step/total, loss, eval loss, tokens/s, time left): one line on a terminal, else one per log."
     def __init__(self, stream=None, tty:bool|None=None):
         self.stream = stream if stream is not None else sys.stderr
         self.tty = bool(getattr(self.stream, 'isatty', lambda: False)()) if tty is None else tty
-        self.loss = self.eval_loss = None
-        self._width = 0
+        self.loss, self.evals = None, {}  # evals: the last eval loss of each dataset ('' without names)
+        self._width, self._eval_due = 0, False
 
     def on_train_begin(self, args, state, control, **kwargs):
         self.t0, self.step0, self.tok0 = time.monotonic(), state.global_step, state.num_input_tokens_seen
-        self.loss = self.eval_loss = None
+        self.loss, self.evals, self._eval_due = None, {}, False
 
     def line(self, state) -> str:
         "The progress line of `state` now."
         s, n = state.global_step, state.max_steps
         parts = [f'step {s}/{n}']
         if self.loss is not None: parts.append(f'loss {self.loss:.4f}')
-        if self.eval_loss is not None: parts.append(f'eval loss {self.eval_loss:.4f}')
+        if self.evals: parts.append(_eval_text(self.evals))
         dt, done, tokens = time.monotonic() - self.t0, s - self.step0, state.num_input_tokens_seen - self.tok0
         if dt > 0 and tokens > 0: parts.append(f'{tokens / dt:,.0f} tokens/s')
         if done > 0 and n > s: parts.append(f'{_clock(dt / done * (n - s))} left')
@@ -412,27 +427,39 @@ class ProgressLine(TrainerCallback):
         text = self.line(state)
         if self.tty: self.stream.write('\r' + text.ljust(self._width)); self._width = len(text)
         else: self.stream.write(text + '\n')
-        self.stream.flush()
+        self.stream.flush(); self._eval_due = False
 
     def on_log(self, args, state, control, logs=None, **kwargs):
         if not state.is_world_process_zero: return
         logs = logs or {}
         if 'loss' in logs: self.loss = logs['loss']
-        if 'eval_loss' in logs: self.eval_loss = logs['eval_loss']
-        if 'loss' in logs or 'eval_loss' in logs: self._show(state)
+        self.evals |= (ev := eval_losses(logs))
+        if 'loss' in logs or '' in ev or (ev and self.tty): self._show(state)
+        # each dataset logs its evaluation alone: in a pipe, one line once all are in (next step, or the end)
+        elif ev: self._eval_due = True
+        elif self._eval_due: self._show(state)
+
+    def on_step_begin(self, args, state, control, **kwargs):
+        if self._eval_due and state.is_world_process_zero: self._show(state)
 
     def on_step_end(self, args, state, control, **kwargs):
         # a terminal's line moves at every step
         if self.tty and state.is_world_process_zero: self._show(state)
 
     def on_train_end(self, args, state, control, **kwargs):
+        if self._eval_due and state.is_world_process_zero: self._show(state)
         if self.tty and self._width and state.is_world_process_zero:
             self.stream.write('\n'); self.stream.flush()
 
 # %% ../nbs/04_trainer.ipynb #e7a1c014
 def loss_curves(history:list) -> dict:
-    "The `(step, value)` points of the training loss and the eval loss in a trainer's `history` of logs."
-    return {k: [(h['step'], h[k]) for h in history if k in h and 'step' in h] for k in ('loss', 'eval_loss')}
+    "The `(step, value)` points of the training loss and each eval loss in a trainer's `history` of logs."
+    curves = {'loss': [], 'eval_loss': []}  # and eval_NAME_loss for each dataset (eval_on_each_dataset)
+    for h in history:
+        if 'step' not in h: continue
+        if 'loss' in h: curves['loss'].append((h['step'], h['loss']))
+        for n, v in eval_losses(h).items(): curves.setdefault(_eval_key(n), []).append((h['step'], v))
+    return curves
 
 def eval_summary(trainer) -> dict:
     "What a finished run's evaluations found: last eval loss, best metric, its step, checkpoint, early stop."
@@ -441,6 +468,8 @@ def eval_summary(trainer) -> dict:
     last = {k: v for h in st.log_history for k, v in h.items() if each.match(k)}
     if not last: return {}
     out = dict(sorted(last.items()))
+    if names := list(dict.fromkeys(n for h in st.log_history for n in eval_losses(h) if n)):
+        out['eval_datasets'] = names  # eval_on_each_dataset: whose eval_NAME_loss is here, in their order
     if a.metric_for_best_model and st.best_metric is not None:
         m = a.metric_for_best_model
         name = m if m.startswith('eval_') else f'eval_{m}'
@@ -455,18 +484,20 @@ def eval_summary(trainer) -> dict:
     return out
 
 # %% ../nbs/04_trainer.ipynb #e7a1c0a2
-def loss_figure(curves:dict,  # `loss_curves`: `{'loss': [(step, value)...], 'eval_loss': [...]}`
+def loss_figure(curves:dict,  # `loss_curves`: `{'loss': [(step, value)...], 'eval_loss': [...], ...}`
                 size:tuple=(6, 3.5),  # inches (at 100 dpi: 600 x 350 pixels)
                ):
-    "llmft's one loss chart: training loss, and eval loss where there is any, as a `matplotlib` `Figure`."
+    "llmft's one loss chart: training loss, and each eval loss there is, as a `matplotlib` `Figure`."
     from matplotlib.figure import Figure  # no pyplot: safe in the dashboard's training thread
     fig = Figure(figsize=size, layout='tight'); ax = fig.subplots()
-    for k, label, style in (('loss', 'training loss', '-'), ('eval_loss', 'eval loss', '--')):
-        if pts := curves.get(k):
-            ax.plot(*zip(*pts), style, marker='.' if len(pts) < 50 else None, label=label,
-                    gid=k.replace('_', '-'))
+    evals = [k for k in curves if k != 'loss' and curves[k]]  # eval_loss, or eval_NAME_loss for each dataset
+    for k in (['loss'] if curves.get('loss') else []) + evals:
+        pts, name = curves[k], k[len('eval_'):-len('_loss')]
+        label = 'training loss' if k == 'loss' else f'eval loss ({name})' if name else 'eval loss'
+        ax.plot(*zip(*pts), '-' if k == 'loss' else '--', marker='.' if len(pts) < 50 else None, label=label,
+                gid=k.replace('_', '-'))
     ax.set_xlabel('step'); ax.set_ylabel('loss'); ax.grid(alpha=0.3)
-    if curves.get('eval_loss'): ax.legend()
+    if evals: ax.legend()
     return fig
 
 # %% ../nbs/04_trainer.ipynb #02c7ed37
@@ -521,7 +552,8 @@ class TrainResult:
         if not self.completed:
             return f'TrainResult(stopped: {self.stop_reason}; resume from {self.checkpoint})'
         m = self.metrics
-        ev = f", eval loss {m['eval_loss']:.4f}" if m.get('eval_loss') is not None else ''
+        evals = {n: v for n in ['', *m.get('eval_datasets', ())] if (v := m.get(_eval_key(n))) is not None}
+        ev = f', {_eval_text(evals)}' if evals else ''
         if m.get('best_metric') is not None:
             ev += (f", best {m['metric_for_best_model']} {m['best_metric']:.4f} at step {m['best_step']}"
                    + (' (stopped early)' if m.get('stopped_early') else ''))
