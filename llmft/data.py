@@ -419,7 +419,7 @@ def load_records(attr:DatasetAttr, kind:str='sft', on_bad_rows:str='error', max_
 
 # %% ../nbs/02_data.ipynb #ff6783fe
 def config_template(cfg) -> ChatTemplate|None:
-    "The LF template `cfg.template` names, with the run's `tool_format`, `default_system`, `preserve_thinking`."
+    "The LF template `cfg.template` names, with the run's tool_format, default_system, preserve_thinking."
     if not cfg.template: return None
     try: return run_template(cfg.template, getattr(cfg, 'tool_format', None),
                              getattr(cfg, 'default_system', None), getattr(cfg, 'preserve_thinking', False))
