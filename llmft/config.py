@@ -256,8 +256,8 @@ class DataKeys:
                                   'by later ones instead of the dataset keys', 'data')
     preprocessing_num_workers:int|None = opt(None, 'Processes for tokenization (datasets num_proc)',
                                              'data', min=1)
-    preserve_thinking:bool = opt(False, 'Reasoning templates with mask_history: keep the thoughts of the '
-                                 'earlier replies in the (untrained) history instead of dropping them (LF)',
+    preserve_thinking:bool = opt(False, 'LF reasoning templates (template set): keep the thoughts of earlier '
+                                 'replies in prompts: sft with mask_history, dpo/kto/rm data, chat, predict',
                                  'data')
     eval_on_each_dataset:bool = opt(False, 'Evaluate each dataset of eval_dataset on its own (eval_NAME_loss '
                                     'for each) instead of all of them merged', 'data')

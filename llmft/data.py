@@ -419,10 +419,10 @@ def load_records(attr:DatasetAttr, kind:str='sft', on_bad_rows:str='error', max_
 
 # %% ../nbs/02_data.ipynb #ff6783fe
 def config_template(cfg) -> ChatTemplate|None:
-    "The LF template `cfg.template` names, with LF's `tool_format` and `default_system` overrides; or None."
+    "The LF template `cfg.template` names, with the run's tool_format, default_system, preserve_thinking."
     if not cfg.template: return None
     try: return run_template(cfg.template, getattr(cfg, 'tool_format', None),
-                             getattr(cfg, 'default_system', None))
+                             getattr(cfg, 'default_system', None), getattr(cfg, 'preserve_thinking', False))
     except ValueError as e: raise DataError(str(e)) from None
 
 def set_template(tokenizer, name:str|ChatTemplate|None=None, enable_thinking:bool|None=True):

@@ -40,6 +40,7 @@ class ChatTemplate:
     reasoning:bool = False             # replies get an (empty) thought block (LF's `ReasoningTemplate`)
     empty_thought:str|None = None      # the empty thought block (default: the two thought words)
     multimodal:str|None = None         # LF's multimodal plugin of the family (llmft renders the text)
+    preserve_thinking:bool = False     # a run's LF key: prompts keep earlier replies' thoughts
 
     def __post_init__(self):
         setv = lambda k, v: object.__setattr__(self, k, v)
@@ -720,9 +721,11 @@ def get_template(name:str) -> ChatTemplate:
     if err := check_template(name): raise ValueError(err)
     return TEMPLATES[name]
 
-def run_template(name:str, tool_format:str|None=None, default_system:str|None=None) -> ChatTemplate:
-    "Template `name` with LF's per-run overrides `tool_format` (calls in the reply) and `default_system`."
+def run_template(name:str, tool_format:str|None=None, default_system:str|None=None,
+                 preserve_thinking:bool=False) -> ChatTemplate:
+    "Template `name` with a run's LF keys `tool_format` (calls), `default_system` and `preserve_thinking`."
     t = get_template(name)
+    if preserve_thinking: t = replace(t, preserve_thinking=True)
     if tool_format:
         if tool_format not in TOOL_FORMATS:
             raise ValueError(f"unknown tool_format '{tool_format}'; one of {', '.join(TOOL_FORMATS)}")
@@ -849,7 +852,8 @@ def render_chat(t:ChatTemplate,
                 enable_thinking:bool|None=True,  # reasoning templates: train the thought of a reply
                 mask_history:bool=False,       # train only the last reply
                 date:str|None=None,            # the date of the Llama 3 tool prompt (default: today)
-                preserve_thinking:bool=False,  # with mask_history: keep earlier replies' thoughts (LF's)
+                preserve_thinking:bool|None=None,  # keep earlier replies' thoughts (None: the template's)
+                one_turn:bool=False,           # the last message is the reply, the rest its prompt (DPO/chat)
                ) -> Rendered:
     "The conversation as LF trains it with template `t`: text pieces, trained or not."
     msgs = list(messages)
@@ -859,12 +863,17 @@ def render_chat(t:ChatTemplate,
     replies = [i for i, m in enumerate(msgs) if m['role'] == 'assistant']
     content = [m.get('content') or '' for m in msgs]
     empty = {}   # reply index -> its empty thought is trained (in the reply) or not (ends the prompt)
+    keep = t.preserve_thinking if preserve_thinking is None else preserve_thinking
     if t.reasoning:
         for k, i in enumerate(replies):
-            # LF drops old thoughts if only the last trains, unless preserve_thinking
-            history = mask_history and not preserve_thinking and k < len(replies) - 1
-            if enable_thinking is False or history: content[i] = remove_thought(t, content[i])
-            if not history and not any(w.strip() in content[i] for w in t.thought):
+            if one_turn:   # LF's encode_oneturn: earlier replies lose thoughts unless kept, get no empty one
+                ctx = i != len(msgs) - 1
+                drop = not keep if ctx else enable_thinking is False
+            else:          # encode_multiturn: old thoughts go if only the last reply trains, unless kept
+                ctx = mask_history and not keep and k < len(replies) - 1
+                drop = ctx or enable_thinking is False
+            if drop: content[i] = remove_thought(t, content[i])
+            if not ctx and not any(w.strip() in content[i] for w in t.thought):
                 empty[i] = bool(enable_thinking)
     thought = t.empty_thought or t.thought[0] + t.thought[1]
     r, sys_text, after_reply = Rendered(), '', False
@@ -885,9 +894,10 @@ def render_chat(t:ChatTemplate,
             if m.get('tool_calls'): els += t.fill(t.function, _call_text(t, content[i], m), bos, eos)
             else: els += t.fill(t.assistant, content[i], bos, eos)
         else: raise ValueError(f"unknown role {role!r} (expected system, user, assistant or tool)")
-        if role != 'assistant' and after_reply and t.efficient_eos and not mask_history:
+        if role != 'assistant' and after_reply and t.efficient_eos and not (mask_history or one_turn):
             r.eos_at.append(len(r.pieces))
-        trained = role == 'assistant' and not (mask_history and i != replies[-1])
+        trained = role == 'assistant' and (i == len(msgs) - 1 if one_turn else
+                                           not (mask_history and i != replies[-1]))
         r.pieces += [(e, trained) for e in els]
         after_reply = role == 'assistant'
     if t.efficient_eos: r.pieces.append((t.eos_for(eos), True))
@@ -937,6 +947,8 @@ def chat_jinja(t:ChatTemplate, bos:str='', eos:str='', enable_thinking:bool|None
          "{%- if messages[0]['content'] -%}{%- set ns.system = messages[0]['content'] -%}{%- endif -%}"
          "{%- endif -%}",
          f"{{%- set thinking = enable_thinking if enable_thinking is defined else {enable_thinking!r} -%}}",
+         "{%- set keep = preserve_thinking if preserve_thinking is defined else "
+         f"{t.preserve_thinking!r} -%}}",
          "{%- set tool_text = tools_text(tools) if tools else '' -%}",
          "{%- for m in msgs -%}{%- set content = m['content'] if m['content'] is string else '' -%}",
          "{%- if loop.first -%}" + _out(s(t.prefix, "''")) + "{%- if ns.system or tools -%}"
@@ -945,10 +957,11 @@ def chat_jinja(t:ChatTemplate, bos:str='', eos:str='', enable_thinking:bool|None
          "{%- if m['role'] == 'user' -%}" + _out(s(t.user, "(ns.sys if loop.first else '') ~ content")),
          "{%- elif m['role'] == 'tool' -%}" + _out(s(t.observation, 'content')),
          "{%- elif m['role'] == 'assistant' -%}"]
-    if t.reasoning:
-        j.append("{%- if thinking is false -%}" + _j_without_thought(o, c) + "{%- endif -%}"
+    if t.reasoning:   # as LF's encode_oneturn: an earlier reply is context, the last message the reply
+        j.append("{%- if not loop.last -%}{%- if not keep -%}" + _j_without_thought(o, c) + "{%- endif -%}"
+                 "{%- else -%}{%- if thinking is false -%}" + _j_without_thought(o, c) + "{%- endif -%}"
                  f"{{%- if {_lit(o.strip())} not in content and {_lit(c.strip())} not in content -%}}"
-                 + _out(empty) + "{%- endif -%}")
+                 + _out(empty) + "{%- endif -%}{%- endif -%}")
     j += ["{%- if m['tool_calls'] -%}" + ('' if t.merge_system else _j_only_thought(o, c))
           + _out(s(t.function, "content ~ calls_text(m['tool_calls'])"))
           + "{%- else -%}" + _out(s(t.assistant, 'content')) + "{%- endif -%}",
