@@ -109,8 +109,8 @@ class ModelKeys:
 @dataclass
 class MethodKeys:
     "The method keys of a run (see `Config`)."
-    stage:str = opt('sft', 'Training stage: pt, sft, rm, dpo or kto',
-                    'method', choices=['pt', 'sft', 'rm', 'dpo', 'kto'])
+    stage:str = opt('sft', 'Training stage: pt, sft, rm, dpo, kto or ppo',
+                    'method', choices=['pt', 'sft', 'rm', 'dpo', 'kto', 'ppo'])
     finetuning_type:str = opt('lora',
                               'lora (also QLoRA with quantization_bit), oft (orthogonal fine-tuning), '
                               'freeze, full, or a PEFT prompt method: prefix_tuning, prompt_tuning, p_tuning',
@@ -332,11 +332,28 @@ class TrainKeys:
                                   'train', min=0.0, min_exclusive=True)
     kto_rejected_weight:float = opt(1.0, 'KTO: weight of the undesirable examples',
                                     'train', min=0.0, min_exclusive=True)
-    ref_model:str|None = opt(None, 'dpo/kto: a reference model of its own (default: the base itself, or for '
-                             'full/freeze a frozen copy of it)', 'train')
+    ref_model:str|None = opt(None, 'dpo/kto/ppo: a reference model of its own (default: the base itself, or '
+                             'for full/freeze a frozen copy of it)', 'train')
     ref_model_adapters:str|None = opt(None, 'Adapters loaded onto ref_model (comma-separated)', 'train')
     ref_model_quantization_bit:int|None = opt(None, 'Load ref_model in 4 or 8 bits (bitsandbytes, GPU)',
                                               'train', choices=[4, 8])
+    reward_model:str|None = opt(None, 'ppo: what scores the replies: the output_dir of a stage rm run '
+                                '(reward_model_type lora or oft), a reward model (full) or a server URL '
+                                '(api)', 'train')
+    reward_model_adapters:str|None = opt(None, 'ppo: adapters loaded onto a full reward_model '
+                                         '(comma-separated)', 'train')
+    reward_model_quantization_bit:int|None = opt(None, 'ppo: load a full reward_model in 4 or 8 bits '
+                                                 '(bitsandbytes, GPU)', 'train', choices=[4, 8])
+    reward_model_type:str = opt('lora', "ppo: lora/oft: reward_model is an adapter switched on over the "
+                                "policy's base (one model in memory); full: a model of its own; api: a "
+                                'server', 'train', choices=['lora', 'oft', 'full', 'api'])
+    ppo_buffer_size:int = opt(1, 'ppo: batches (per_device_train_batch_size x gradient_accumulation_steps) '
+                              'answered per PPO step', 'train', min=1)
+    ppo_epochs:int = opt(4, "ppo: passes over each step's replies", 'train', min=1)
+    ppo_score_norm:bool = opt(False, 'ppo: normalise the scores by their running mean and deviation', 'train')
+    ppo_target:float = opt(6.0, 'ppo: the KL from the reference that the adaptive KL coefficient aims at',
+                           'train', min=0.0, min_exclusive=True)
+    ppo_whiten_rewards:bool = opt(False, 'ppo: whiten the per-token rewards before the advantages', 'train')
     logging_steps:int = opt(10, 'Log the loss every this many steps', 'train', min=1)
     save_steps:int = opt(500, 'Write a checkpoint every this many steps', 'train', min=1)
     save_minutes:float|None = opt(None, 'Also write a checkpoint every this many minutes (Colab, Kaggle)',
@@ -662,9 +679,6 @@ def _map(to, fn=None, why=''): return LFKey('map', why, to=to, fn=fn)
 def _no(keys, why): return dict.fromkeys(keys.split(), LFKey('refuse', why))
 
 _MM = 'multimodal training is not supported (llmft trains text models)'
-_PPO = ('PPO is not supported: TRL removed its PPOTrainer (huggingface/trl#7020) and llmft trains with '
-        'TRL 1.15; train on preference pairs with stage: dpo or kto (a reward model still trains with '
-        'stage: rm)')
 _ENGINES = ('vLLM, SGLang and KTransformers backends are not supported; llmft generates with transformers '
             '(infer_backend: huggingface)')
 LF_KEYS = {
@@ -740,8 +754,6 @@ LF_KEYS = {
     **_no('task task_dir lang download_mode batch_size save_dir',
           "`llamafactory-cli eval`'s benchmark tasks are not supported; "
           "use `llmft eval` (metrics, mc_scoring)"),
-    **_no('reward_model reward_model_adapters reward_model_quantization_bit reward_model_type '
-          'ppo_buffer_size ppo_epochs ppo_score_norm ppo_target ppo_whiten_rewards', _PPO),
     **_no('mixture_of_depths', 'mixture-of-depths is not supported: the MoD package LLaMA-Factory uses '
           '(mixture-of-depth 1.2.0, its latest) fails to import under transformers 5'),
     'pref_bco_weight': _same("LF's BCO term is not supported: its running reward baseline has no counterpart "
@@ -754,7 +766,6 @@ LF_VALUES = {
     ('flash_attn', 'fa3'): LFKey('refuse', 'FlashAttention-3 is not a setting: LLaMA-Factory 0.9.5 itself '
                                  'raises NotImplementedError for it (it picks FA3 only for gpt-oss); '
                                  'use flash_attn: auto or fa2'),
-    ('stage', 'ppo'): LFKey('refuse', _PPO),
     ('pref_loss', 'kto_pair'): LFKey('refuse', 'the kto_pair loss is not supported: TRL removed it from DPO '
                                      '(LLaMA-Factory 0.9.5 fails on it too); train KTO with stage: kto'),
 }  # values of llmft keys that LLaMA-Factory has and llmft does not (yet)
@@ -904,6 +915,7 @@ def unsloth_unsupported(c:dict) -> list[tuple[str, str]]:
                     ('loftq_init', 'LoftQ initialisation')):
         if c[k]: out.append((k, f'{name} ({k}: it would train plain LoRA)'))
     if c['stage'] == 'rm': out.append(('stage', 'stage rm (a reward model needs a score head)'))
+    if c['stage'] == 'ppo': out.append(('stage', 'stage ppo (it generates inside the training loop)'))
     if c['packing'] and c['per_device_train_batch_size'] > 1:
         out.append(('packing', 'packing with per_device_train_batch_size > 1 (it keeps packed examples apart '
                                'only in batches of 1, so they would attend to each other)'))
@@ -998,7 +1010,8 @@ def _compat_errors(c:dict) -> list[ConfigIssue]:
     if c['interleave_probs'] and c['mix_strategy'] == 'concat':
         errs.append(ConfigIssue('interleave_probs', 'probabilities only apply when mix_strategy is '
                                 'interleave_under, interleave_over or interleave_once'))
-    no_ref = c['stage'] not in ('dpo', 'kto') or c['pref_loss'] in ('orpo', 'simpo')
+    no_ref = c['stage'] not in ('dpo', 'kto', 'ppo') or (c['stage'] == 'dpo'
+                                                         and c['pref_loss'] in ('orpo', 'simpo'))
     if c['ref_model'] and no_ref:
         errs.append(ConfigIssue('ref_model', 'a reference model serves DPO (pref_loss sigmoid, hinge or ipo) '
                                 f"and KTO; this run (stage {c['stage']}, pref_loss {c['pref_loss']}) has "
@@ -1027,12 +1040,42 @@ def _compat_errors(c:dict) -> list[ConfigIssue]:
     if c['val_size'] >= 1 and not float(c['val_size']).is_integer():
         errs.append(ConfigIssue('val_size',
                                 f"a share must be below 1 and a count a whole number, got {c['val_size']}"))
-    errs += _sft_loss_errors(c) + _loader_errors(c) + _eval_errors(c)
+    errs += _sft_loss_errors(c) + _loader_errors(c) + _eval_errors(c) + _ppo_errors(c)
     if (why := check_template(c['template'])): errs.append(ConfigIssue('template', why))
     if c['tool_format'] and c['tool_format'] not in TOOL_FORMATS:
         close = difflib.get_close_matches(c['tool_format'], TOOL_FORMATS, n=1)
         hint = f"; did you mean {close[0]}?" if close else f"; choose from {', '.join(TOOL_FORMATS)}"
         errs.append(ConfigIssue('tool_format', f"unknown tool format {c['tool_format']!r}" + hint))
+    return errs
+
+def _ppo_errors(c:dict) -> list[ConfigIssue]:
+    "What is wrong with PPO run `c` (LF's checks, and what llmft's PPO does not do), or PPO keys elsewhere."
+    errs, kind, own = [], c['reward_model_type'], ('reward_model_adapters', 'reward_model_quantization_bit')
+    if c['stage'] != 'ppo':
+        return [ConfigIssue(k, f"{k} serves stage ppo, and this run's stage is {c['stage']}; set stage: ppo "
+                               f'or drop {k}') for k in ('reward_model', *own) if c[k] is not None]
+    if not c['reward_model']:
+        errs.append(ConfigIssue('reward_model', 'stage ppo scores its replies with a reward model: set '
+                                'reward_model to the output_dir of a stage rm run (reward_model_type: lora, '
+                                'the default), a reward model (full) or a scoring server URL (api)'))
+    elif kind == 'api' and not str(c['reward_model']).startswith(('http://', 'https://')):
+        errs.append(ConfigIssue('reward_model', 'reward_model_type api posts the replies to a server: give '
+                                f"its URL (http://...), got {c['reward_model']}"))
+    if kind in ('lora', 'oft') and c['finetuning_type'] != kind:
+        errs.append(ConfigIssue('reward_model_type', f"a {kind} reward model is an adapter switched on over "
+                                f"the policy's base, so the policy trains a {kind} adapter too "
+                                f"(finetuning_type is {c['finetuning_type']}); use reward_model_type: full"))
+    errs += [ConfigIssue(k, f'{k} applies to a reward model of its own (reward_model_type: full); drop it')
+             for k in own if c[k] is not None and kind != 'full']
+    for k in ('val_size', 'eval_dataset', 'do_predict'):
+        if c[k]: errs.append(ConfigIssue(k, 'PPO training does not evaluate (as in LLaMA-Factory): evaluate '
+                                            f'the trained adapter with `llmft eval`; drop {k}'))
+    if c['packing']:
+        errs.append(ConfigIssue('packing', 'PPO answers each prompt on its own, so prompts are not packed: '
+                                'drop packing'))
+    if c['deepspeed']:
+        errs.append(ConfigIssue('deepspeed', "llmft's PPO trains on one GPU or with DDP (torchrun), not with "
+                                'DeepSpeed; drop deepspeed'))
     return errs
 
 _SFT_LOSSES = ('use_dft_loss', 'use_asft_loss', 'use_eaft_loss')  # LF's alternative SFT losses

@@ -362,7 +362,8 @@ def align_record(rec:dict, attr:DatasetAttr, kind:str='sft') -> dict:
 # %% ../nbs/02_data.ipynb #13efb662
 def stage_kind(stage:str) -> str:
     "The internal structure a training stage needs."
-    return {'pt': 'pt', 'sft': 'sft', 'rm': 'ranking', 'dpo': 'ranking', 'kto': 'kto'}[stage]
+    # ppo: the sft rows, whose prompts the PPO trainer answers
+    return {'pt': 'pt', 'sft': 'sft', 'rm': 'ranking', 'dpo': 'ranking', 'kto': 'kto', 'ppo': 'sft'}[stage]
 
 class _BadRows:
     "Bad rows as they are read: how many, and for each reason how many and where the first one is."

@@ -19,8 +19,9 @@ __all__ = ['MOE_AUX_COEF', 'ZEROED', 'load_model_config', 'load_tokenizer', 'che
            'lora_targets', 'trained_layers', 'apply_freeze', 'lora_config', 'oft_config', 'prompt_config',
            'unsloth_decision', 'use_unsloth', 'import_unsloth', 'Decisions', 'checkpointing_decision', 'decide',
            'as_decisions', 'LoadedModel', 'count_params', 'chat_as_trained', 'print_param_status', 'load_model',
-           'optimizer_name', 'load_adapters', 'load_reference', 'load_pretrained', 'expand_blocks', 'trained_config',
-           'load_trained', 'muon_params', 'make_optimizer', 'layerwise_optimizer', 'save_model']
+           'optimizer_name', 'load_adapters', 'load_reference', 'load_pretrained', 'value_head', 'RewardSource',
+           'load_reward', 'expand_blocks', 'trained_config', 'load_trained', 'muon_params', 'make_optimizer',
+           'layerwise_optimizer', 'save_model']
 
 # %% ../nbs/03_model.ipynb #a0c1d002
 def _hub_error(src, e) -> OSError:
@@ -533,10 +534,10 @@ def _moe(model_config, cfg:Config) -> str|None:
     raise ConfigError([ConfigIssue('moe_aux_loss_coef', msg)])
 
 # %% ../nbs/03_model.ipynb #a0c1d020
-def _from_pretrained(cfg:Config, src:str, model_config, dec:Decisions):
-    "`src`'s model per `dec` (dtype, attention, quantization, placement): causal LM, or score model for `rm`."
+def _from_pretrained(cfg:Config, src:str, model_config, dec:Decisions, score:bool=False):
+    "`src`'s model per `dec` (dtype, attention, quantization, placement): causal LM, or score model (rm)."
     from transformers import AutoModelForCausalLM, AutoModelForSequenceClassification
-    rm = dec.purpose == 'train' and cfg.stage == 'rm'
+    rm = score or (dec.purpose == 'train' and cfg.stage == 'rm')
     if rm: model_config.num_labels = 1
     kw = dict(config=model_config, dtype=dec.dtype, attn_implementation=dec.attention,
               trust_remote_code=cfg.trust_remote_code)
@@ -803,6 +804,9 @@ def _apply_method(loaded:LoadedModel):
     rep['gradient_checkpointing'] = (("unsloth (offloaded)" if dec.unsloth else
                                       'offloaded (use_unsloth_gc)' if cfg.use_unsloth_gc else True)
                                      if dec.gradient_checkpointing else False)
+    if cfg.stage == 'ppo':  # PPO's critic: a value head on the last hidden state, trained with the policy
+        model.v_head = value_head(model.config.get_text_config().hidden_size)
+        rep['method'] += ' + value head'
     loaded.model = model
 
 # %% ../nbs/03_model.ipynb #a0c1d041
@@ -845,6 +849,79 @@ def load_pretrained(name_or_path:str=DEFAULT_MODEL,   # a known name, model fold
     lm = load_model(make_config(model_name_or_path=name_or_path, trust_remote_code=trust_remote_code),
                     hardware, trainable=False)
     return lm.model, lm.tokenizer
+
+# %% ../nbs/03_model.ipynb #72112bff
+def value_head(hidden_size:int):
+    "PPO's value head: dropout 0.1, then `summary`, a linear layer to one number (LF's and TRL's layout)."
+    import torch
+    from collections import OrderedDict
+    return torch.nn.Sequential(OrderedDict(dropout=torch.nn.Dropout(0.1),
+                                           summary=torch.nn.Linear(hidden_size, 1)))
+
+@dataclass
+class RewardSource:
+    "What scores PPO's replies: an adapter over the policy's base, a reward model of its own, or a server."
+    kind:str              # 'adapter' (reward_model_type lora/oft), 'model' (full) or 'api'
+    where:str             # the adapter or model folder, or the server's URL
+    head:tuple|None=None  # the score head `(weight, bias)` on the last hidden state (None: the model's own)
+    model:object=None     # 'model': the frozen reward model
+    last:str='non_pad'    # the scored token: the last non-pad one (transformers') or 'attended' (LF's)
+    def __repr__(self): return f'RewardSource({self.kind}: {self.where})'
+
+def _score_head(folder:Path):
+    "`(weight, bias, last)` of the score head saved in `folder` (LF's value head, or a PEFT score), or None."
+    from safetensors.torch import load_file
+    if (f := folder/'value_head.safetensors').is_file():
+        sd = load_file(str(f))
+        return sd['v_head.summary.weight'], sd.get('v_head.summary.bias'), 'attended'
+    if (f := folder/'adapter_model.safetensors').is_file():
+        sd = load_file(str(f))
+        if (ks := [k for k in sd if k.endswith('score.weight')]) and len(ks) == 1:
+            return sd[ks[0]], sd.get(ks[0][:-len('weight')] + 'bias'), 'non_pad'
+    return None
+
+def _reward_issue(msg:str) -> ConfigError: return ConfigError([ConfigIssue('reward_model', msg)])
+
+def load_reward(cfg:Config,           # the PPO run: reward_model, reward_model_type (adapters, quantization)
+                model=None,           # the policy's PEFT model, which a lora/oft reward adapter joins
+                hardware=None,        # the machine, or the run's `Decisions`
+                tokenizer=None,       # the policy's tokenizer, which a full reward model must share
+               ) -> RewardSource:
+    "What scores `cfg`'s PPO replies: its adapter joined to `model`, a frozen reward model or a server."
+    kind = cfg.reward_model_type
+    if kind == 'api': return RewardSource('api', cfg.reward_model)
+    folder = Path(cfg.reward_model)
+    if kind in ('lora', 'oft'):
+        if not (folder/'adapter_config.json').is_file():
+            raise _reward_issue(f'{folder} holds no adapter (adapter_config.json): reward_model_type {kind} '
+                                f'takes the output_dir of a stage rm run with finetuning_type {kind}')
+        peft_type = json.loads((folder/'adapter_config.json').read_text()).get('peft_type')
+        if peft_type != kind.upper():
+            raise _reward_issue(f'{folder} holds a {peft_type} adapter, not {kind}: train the reward model '
+                                f'with finetuning_type {kind}, or use reward_model_type: full')
+        if (head := _score_head(folder)) is None:
+            raise _reward_issue(f'{folder} is an adapter without a score head, not a reward model: train it '
+                                'with stage: rm')
+        model.load_adapter(str(folder), adapter_name='reward', is_trainable=False)
+        model.set_adapter('default')  # the policy's adapter trains; the reward one is switched on to score
+        return RewardSource('adapter', str(folder), head=head[:2], last=head[2])
+    if isinstance(hardware, Decisions): hardware = hardware.hardware
+    rc = replace(cfg, model_name_or_path=cfg.reward_model, adapter_name_or_path=cfg.reward_model_adapters,
+                 quantization_bit=cfg.reward_model_quantization_bit, stage='rm', ref_model=None,
+                 reward_model=None, reward_model_adapters=None, reward_model_quantization_bit=None)
+    src = model_path(rc.model_name_or_path)
+    mc = load_model_config(rc, src)
+    dec = decide(rc, hardware or detect_hardware(), mc, 'generate')
+    head = _score_head(Path(src))  # LF's full reward model: a causal LM and its value head
+    tok, _ = _tokenizer(rc, src)
+    rm = _from_pretrained(rc, src, mc, dec, score=head is None)
+    _resize(rm, tok, rc); fix_special_tokens(tok, rm)
+    if rc.adapter_name_or_path: rm = load_adapters(rm, _adapters(rc))
+    if tokenizer is not None and tok.get_vocab() != tokenizer.get_vocab():
+        raise _reward_issue(f"{cfg.reward_model}'s tokenizer is not the policy's: PPO scores the policy's "
+                            'tokens, so the reward model must share its tokenizer')
+    return RewardSource('model', str(src), head=head[:2] if head else None,
+                        model=rm.eval().requires_grad_(False), last=head[2] if head else 'non_pad')
 
 # %% ../nbs/03_model.ipynb #5c4cd168
 ZEROED = ('o_proj', 'down_proj')  # the output projections of a new block (attention, MLP)

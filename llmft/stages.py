@@ -9,6 +9,7 @@ from dataclasses import replace
 import torch.nn.functional as F
 from .config import Config
 from .model import as_decisions, load_reference
+from .ppo import ppo_trainer
 from .trainer import LlmftTrainerMixin, register_stage, training_args
 
 # %% auto #0
@@ -135,6 +136,6 @@ def _rm_trainer(cfg, model, tokenizer, train_dataset, eval_dataset, data_collato
 
 # %% ../nbs/04a_stages.ipynb #e5f6a702
 def register_stages():
-    "Let `llmft.trainer.train` run the rm, dpo and kto stages (on TRL's trainers)."
-    for stage, build in dict(dpo=_dpo_trainer, kto=_kto_trainer, rm=_rm_trainer).items():
+    "Let `llmft.trainer.train` run the rm, dpo and kto stages (on TRL's trainers) and ppo (`llmft.ppo`)."
+    for stage, build in dict(dpo=_dpo_trainer, kto=_kto_trainer, rm=_rm_trainer, ppo=ppo_trainer).items():
         register_stage(stage, build)

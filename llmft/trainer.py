@@ -1022,7 +1022,7 @@ def stage_trainer(stage:str):
     "The function that builds the trainer of `stage`."
     if stage not in STAGES:
         raise ValueError(f"no trainer is registered for stage '{stage}'; llmft.stages.register_stages() "
-                         "registers rm, dpo and kto (llmft.finetune.finetune does)")
+                         "registers rm, dpo, kto and ppo (llmft.finetune.finetune does)")
     return STAGES[stage]
 
 # %% ../nbs/04_trainer.ipynb #bddd1192

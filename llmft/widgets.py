@@ -60,7 +60,8 @@ def field_visible(key:str, values:dict) -> bool:
     if key.startswith('apollo_'): return on('use_apollo')
     if key in ('asft_alpha', 'eaft_alpha'): return on(f"use_{key.split('_')[0]}_loss")
     if key in ('use_dft_loss', 'use_asft_loss', 'use_eaft_loss'): return stage == 'sft'
-    if key.startswith('ref_model'): return stage in ('dpo', 'kto')
+    if key.startswith('ref_model'): return stage in ('dpo', 'kto', 'ppo')
+    if key.startswith(('reward_model', 'ppo_')): return stage == 'ppo'
     if key == 'dpo_label_smoothing': return stage == 'dpo'
     if key in ('quantization_type', 'double_quantization'):
         return values.get('quantization_bit') not in (None, '')
@@ -77,7 +78,8 @@ def field_visible(key:str, values:dict) -> bool:
                 'generation_max_length': on('do_predict'), 'generation_num_beams': on('do_predict'),
                 'predict_with_generate': on('do_predict'),
                 'compute_accuracy': stage in ('pt', 'sft') and (given('val_size') or given('eval_dataset')),
-                'eval_on_each_dataset': given('eval_dataset'), 'preserve_thinking': on('mask_history'),
+                'eval_on_each_dataset': given('eval_dataset'),
+                'preserve_thinking': on('mask_history') or given('template'),
                 'export_hub_model_id': given('export_dir')}
     if key in shown_if: return shown_if[key]
     if key.startswith('profiler_'): return on('enable_torch_profiler')
@@ -249,11 +251,13 @@ def load(self:ConfigForm,
 
 # %% ../nbs/07_widgets.ipynb #2550a06f
 def loss_svg(points,                   # `(step, training loss)` points
-             eval_points=(),           # `(step, eval loss)` points
+             eval_points=(),           # `(step, eval loss)` points, or `{dataset: points}` for each dataset
              width:int=480, height:int=160) -> str:
     "The dashboard's chart: `llmft.trainer.loss_figure` (the `training_loss.png` figure) as SVG text."
     from llmft.trainer import loss_figure
-    curves = {'loss': list(points), 'eval_loss': list(eval_points)}
+    each = eval_points if isinstance(eval_points, dict) else {'': eval_points}
+    curves = {'loss': list(points), 'eval_loss': []} | {
+        (f'eval_{n}_loss' if n else 'eval_loss'): list(v) for n, v in each.items()}
     fig = loss_figure(curves, size=(width / 100, height / 100))
     buf = io.StringIO(); fig.savefig(buf, format='svg')
     svg = buf.getvalue()
@@ -264,7 +268,8 @@ class TrainDashboard:
     "Train a config with a live view (progress, time left, loss chart); its stop button checkpoints first."
     def __init__(self, cfg:Config):
         from llmft.trainer import RunGuard
-        self.cfg, self.points, self.eval_points = cfg, [], []
+        # eval_points: (step, eval loss) points; each_eval: those of each dataset (eval_on_each_dataset)
+        self.cfg, self.points, self.eval_points, self.each_eval = cfg, [], [], {}
         self.result, self.thread, self.error = None, None, None
         self.guard = RunGuard(cfg.save_minutes, cfg.time_budget_minutes)
         self.progress = W.IntProgress(value=0, min=0, max=1, description='steps',
@@ -282,18 +287,23 @@ class TrainDashboard:
     def on_log(self, rec:dict):
         "Update the view from one log record of the trainer (`llmft.trainer.JsonlLogger` hook)."
         import time
+        from llmft.trainer import eval_losses
         step, total = rec.get('step', 0), rec.get('max_steps') or 1
         if not hasattr(self, '_t0'): self._t0, self._s0 = time.time(), step
         self.progress.max, self.progress.value = total, step
         if 'loss' in rec: self.points.append((step, float(rec['loss'])))
         if 'eval_loss' in rec: self.eval_points.append((step, float(rec['eval_loss'])))
+        for n, v in eval_losses(rec).items():
+            if n: self.each_eval.setdefault(n, []).append((step, float(v)))
         done = step - self._s0
         eta = (time.time() - self._t0) / done * (total - step) if done > 0 else None
         last = (f", loss {self.points[-1][1]:.4f}" if self.points else '') + (
-                f", eval loss {self.eval_points[-1][1]:.4f}" if self.eval_points else '')
+                f", eval loss {self.eval_points[-1][1]:.4f}" if self.eval_points else '') + (
+                ', eval ' + ' '.join(f'{n} {p[-1][1]:.4f}' for n, p in self.each_eval.items())
+                if self.each_eval else '')
         left = f', about {eta:.0f} s left' if eta is not None else ''
         self.status.value = f'step {step}/{total}{last}' + left
-        self.chart.value = loss_svg(self.points, self.eval_points)
+        self.chart.value = loss_svg(self.points, self.each_eval or self.eval_points)
 
     def _run(self):
         from llmft.finetune import finetune
