@@ -88,6 +88,8 @@ def _sequences(cfg:Config) -> tuple[int, int]:
     if cfg.stage == 'rm': return 2, 0   # chosen + rejected through the score head
     # the completion, and a KL batch (mismatched completions) without gradients
     if cfg.stage == 'kto': return 1, 1
+    # ppo: the reply with gradients; the old policy's and reference's forwards, and the reward model's
+    if cfg.stage == 'ppo': return 1, 2
     return 1, 0
 
 def estimate_memory(cfg:Config, model_config=None, gradient_checkpointing:bool|None=None,
@@ -102,7 +104,9 @@ def estimate_memory(cfg:Config, model_config=None, gradient_checkpointing:bool|N
     tb = 2 if prec == 'pure_bf16' else 4       # bytes of a trained parameter (fp32 under mixed precision)
     ob = _optim_bytes(cfg)
     seqs, no_grad_seqs = _sequences(cfg)
-    B, S = cfg.per_device_train_batch_size*seqs, cfg.cutoff_len
+    # ppo's sequences are a prompt and its reply
+    B, S = cfg.per_device_train_batch_size*seqs, cfg.cutoff_len + (cfg.max_new_tokens if cfg.stage == 'ppo'
+                                                                   else 0)
     L, h, T = d['L'], d['h'], B*S
     ft = cfg.finetuning_type
     # weights
@@ -135,7 +139,9 @@ def estimate_memory(cfg:Config, model_config=None, gradient_checkpointing:bool|N
         n_train = cfg.num_virtual_tokens*h*(2*L if ft == 'prefix_tuning' else 1)
         extra = cfg.num_virtual_tokens*h
     trainable = extra*tb
-    if cfg.use_asft_loss and ft in ('full', 'freeze'): weights += weights + trainable  # ASFT's frozen copy
+    copy = cfg.use_asft_loss or (cfg.stage == 'ppo' and not cfg.ref_model)  # ASFT's and PPO's reference
+    if copy and ft in ('full', 'freeze'): weights += weights + trainable      # a frozen copy of the model
+    if cfg.stage == 'ppo' and cfg.reward_model_type == 'full': weights *= 2  # a reward model as large
     grads, optim = n_train*tb, n_train*ob
     # GaLore and APOLLO: AdamW moments of each linear weight's rank-r projection, and the projection itself
     rank = cfg.galore_rank if cfg.use_galore else cfg.apollo_rank if cfg.use_apollo else None
@@ -171,6 +177,7 @@ def estimate_memory(cfg:Config, model_config=None, gradient_checkpointing:bool|N
     # a forward without gradients (DPO's reference, KTO's KL batch) adds its logits and their fp32 log-softmax
     logits = 0 if cfg.stage == 'rm' else T*d['V']*(ab + 4 + (4 if half else 0))
     logits += no_grad_seqs*cfg.per_device_train_batch_size*S*d['V']*(ab + 4)
+    if cfg.stage == 'ppo': logits += cfg.per_device_train_batch_size*S*d['V']*ab  # sampling the replies
     return MemoryEstimate(weights/GB, int(n_train), trainable/GB, grads/GB, optim/GB, acts/GB, logits/GB,
                           gc, prec)
 
