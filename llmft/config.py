@@ -747,7 +747,8 @@ LF_KEYS = {
     **_no('ms_hub_token om_hub_token',
           'the ModelScope and Modelers hubs are not supported (Hugging Face only)'),
     **_no('use_v1_kernels', "LLaMA-Factory's v1 kernels are not supported"),
-    **_no('shift_attn', "LongLoRA's shifted sparse attention is not supported"),
+    **_no('shift_attn', "LongLoRA's shifted sparse attention is not supported (LLaMA-Factory 0.9.5's needs "
+          'transformers < 4.48 and fails under its own transformers 5)'),
     **_no('use_swanlab swanlab_project swanlab_workspace swanlab_run_name swanlab_mode swanlab_api_key '
           'swanlab_logdir swanlab_lark_webhook_url swanlab_lark_secret',
           'SwanLab logging is not supported; use report_to: tensorboard or wandb'),
