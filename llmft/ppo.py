@@ -225,11 +225,12 @@ class PPOTrainer(LlmftTrainerMixin, Trainer):
         logp, values, ref, scores = [], [], [], []
         for s in range(0, len(ids), self.micro):
             a, b, p = self._micro(ids, att, pos, slice(s, s + self.micro))
-            lp, v = reply_logprobs(policy, a, b, p, self.temperature, policy.v_head)
-            with policy.disable_adapter() if self.reference is None else contextlib.nullcontext():
-                rl, _ = reply_logprobs(self.reference or policy, a, b, p, self.temperature)
+            with self.compute_loss_context_manager():  # the precision the updates will compare against
+                lp, v = reply_logprobs(policy, a, b, p, self.temperature, policy.v_head)
+                with policy.disable_adapter() if self.reference is None else contextlib.nullcontext():
+                    rl, _ = reply_logprobs(self.reference or policy, a, b, p, self.temperature)
+                scores.append(score_replies(self.reward_source, policy, a, b, tok))
             logp.append(lp.cpu()); values.append(v.cpu()); ref.append(rl.cpu())
-            scores.append(score_replies(self.reward_source, policy, a, b, tok))
         logp, values, ref, scores = (torch.cat(x) for x in (logp, values, ref, scores))
         raw = scores.clone()
         if self.cfg.ppo_score_norm:
