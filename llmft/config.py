@@ -1062,6 +1062,10 @@ def _ppo_errors(c:dict) -> list[ConfigIssue]:
     elif kind == 'api' and not str(c['reward_model']).startswith(('http://', 'https://')):
         errs.append(ConfigIssue('reward_model', 'reward_model_type api posts the replies to a server: give '
                                 f"its URL (http://...), got {c['reward_model']}"))
+    if c['finetuning_type'] in ('prefix_tuning', 'prompt_tuning', 'p_tuning'):
+        errs.append(ConfigIssue('finetuning_type', 'PPO trains lora, oft, freeze or full (as in '
+                                f"LLaMA-Factory), not {c['finetuning_type']}: virtual tokens shift the "
+                                'positions it scores'))
     if kind in ('lora', 'oft') and c['finetuning_type'] != kind:
         errs.append(ConfigIssue('reward_model_type', f"a {kind} reward model is an adapter switched on over "
                                 f"the policy's base, so the policy trains a {kind} adapter too "
@@ -1074,6 +1078,9 @@ def _ppo_errors(c:dict) -> list[ConfigIssue]:
     if c['packing']:
         errs.append(ConfigIssue('packing', 'PPO answers each prompt on its own, so prompts are not packed: '
                                 'drop packing'))
+    if c['train_on_prompt']:
+        errs.append(ConfigIssue('train_on_prompt', 'PPO answers the prompts and trains on its own replies; '
+                                'drop train_on_prompt'))
     if c['deepspeed']:
         errs.append(ConfigIssue('deepspeed', "llmft's PPO trains on one GPU or with DDP (torchrun), not with "
                                 'DeepSpeed; drop deepspeed'))
