@@ -383,6 +383,23 @@ class TrainKeys:
     time_budget_minutes:float|None = opt(None, 'Checkpoint and stop cleanly after this many minutes',
                                          'train', min=0.0, min_exclusive=True)
     report_to:str = opt('none', 'Where to log: none, tensorboard, wandb (comma-separated)', 'train')
+    use_swanlab:bool = opt(False, 'Log the run to SwanLab as LLaMA-Factory does (pip install '
+                           '"llmft[swanlab]"); the swanlab_* keys set it up', 'train')
+    swanlab_project:str|None = opt('llamafactory', 'SwanLab project the run is logged to', 'train')
+    swanlab_workspace:str|None = opt(None, "SwanLab workspace (an organisation); empty: the user's own",
+                                     'train')
+    swanlab_run_name:str|None = opt(None, 'SwanLab experiment name; empty: SwanLab makes one up', 'train')
+    swanlab_mode:str = opt('cloud', 'cloud: upload as it trains (needs a login); local, offline: only write '
+                           'swanlab_logdir (`swanlab sync` uploads an offline run later); disabled: log '
+                           'nothing', 'train', choices=['cloud', 'local', 'offline', 'disabled'])
+    swanlab_api_key:str|None = opt(None, 'SwanLab API key, to log in for swanlab_mode: cloud (never shown or '
+                                   'saved; SWANLAB_API_KEY works too)', 'train', secret=True)
+    swanlab_logdir:str|None = opt(None, 'Where SwanLab writes its run files; empty: ./swanlog', 'train')
+    swanlab_lark_webhook_url:str|None = opt(None, 'Webhook of a Lark (Feishu) bot SwanLab tells when the run '
+                                            'ends or fails (never shown or saved: it lets anyone post)',
+                                            'train', secret=True)
+    swanlab_lark_secret:str|None = opt(None, 'Signing secret of that Lark bot (never shown or saved)',
+                                       'train', secret=True)
     deepspeed:str|None = opt(None, 'DeepSpeed config file (JSON) for multi-GPU runs', 'train')
     seed:int = opt(42, 'Random seed for data order and initialisation', 'train', min=0)
     disable_shuffling:bool = opt(False, 'Train on the examples in the order of the data (no shuffling, no '
@@ -749,9 +766,6 @@ LF_KEYS = {
     **_no('use_v1_kernels', "LLaMA-Factory's v1 kernels are not supported"),
     **_no('shift_attn', "LongLoRA's shifted sparse attention is not supported (LLaMA-Factory 0.9.5's needs "
           'transformers < 4.48 and fails under its own transformers 5)'),
-    **_no('use_swanlab swanlab_project swanlab_workspace swanlab_run_name swanlab_mode swanlab_api_key '
-          'swanlab_logdir swanlab_lark_webhook_url swanlab_lark_secret',
-          'SwanLab logging is not supported; use report_to: tensorboard or wandb'),
     **_no('task task_dir lang download_mode batch_size save_dir',
           "`llamafactory-cli eval`'s benchmark tasks are not supported; "
           "use `llmft eval` (metrics, mc_scoring)"),
@@ -992,6 +1006,7 @@ def _compat_errors(c:dict) -> list[ConfigIssue]:
         errs.append(ConfigIssue('tokenized_path', 'streamed data is read as it trains, so it cannot be saved '
                                 'tokenized: drop streaming or tokenized_path'))
     errs += _optimizer_errors(c)
+    errs += _swanlab_errors(c)
     if c['pissa_init'] and c['quantization_bit'] is not None:
         errs.append(ConfigIssue('pissa_init', 'PiSSA needs the full-precision weights to decompose (PEFT '
                                 'refuses quantized ones); drop quantization_bit, or use loftq_init for a '
@@ -1167,6 +1182,28 @@ def _hardware_errors(c:dict, hw) -> list[ConfigIssue]:
         errs.append(ConfigIssue('use_unsloth', f'Unsloth needs a CUDA GPU and this machine has none '
                                                f'({where}); use use_unsloth: auto or false'))
     return errs
+
+# %% ../nbs/00_config.ipynb #5a1ab001
+_SWANLAB_KEYS = ('swanlab_project', 'swanlab_workspace', 'swanlab_run_name', 'swanlab_mode',
+                 'swanlab_api_key', 'swanlab_logdir', 'swanlab_lark_webhook_url', 'swanlab_lark_secret')
+
+def _swanlab_errors(c:dict) -> list[ConfigIssue]:
+    "SwanLab's keys need `use_swanlab`; transformers' own SwanLab callback (report_to: swanlab) is not used."
+    errs, defaults = [], {k: f.default for k, f in config_keys().items()}
+    if not c['use_swanlab']:
+        for k in _SWANLAB_KEYS:
+            if c[k] != defaults[k]:
+                errs.append(ConfigIssue(k, 'a setting of SwanLab logging, which is off: set '
+                                        'use_swanlab: true, or drop it'))
+    if c['swanlab_lark_secret'] and not c['swanlab_lark_webhook_url']:
+        errs.append(ConfigIssue('swanlab_lark_secret', 'a Lark secret signs the messages sent to '
+                                'swanlab_lark_webhook_url: set that too, or drop swanlab_lark_secret'))
+    if 'swanlab' in [t.strip() for t in str(c['report_to'] or '').split(',')] and not c['use_swanlab']:
+        errs.append(ConfigIssue('report_to', "swanlab would start transformers' SwanLab callback, which "
+                                'cannot start a run with swanlab 0.10 (it fails at the first step): set '
+                                'use_swanlab: true instead (the swanlab_* keys set it up)'))
+    return errs
+
 
 # %% ../nbs/00_config.ipynb #4fafd6f3
 def make_config(d:dict|None=None, hardware=None, **kwargs) -> Config:

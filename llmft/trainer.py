@@ -24,15 +24,15 @@ try: import fcntl
 except ImportError: fcntl = None  # Windows: output folders are not locked
 
 # %% auto #0
-__all__ = ['PARTIAL', 'PAIR_MASKS', 'RESULTS', 'LOCK', 'MANIFEST', 'OUTPUT_NAMES', 'RESUME_FREE', 'STAGES', 'ce_token_loss',
-           'causal_lm_loss', 'router_loss', 'dft_token_loss', 'eaft_token_loss', 'asft_token_loss', 'sft_token_loss',
-           'last_checkpoint', 'place_folder', 'DiskFullError', 'disk_full_guard', 'SeededLengthGroupedSampler',
-           'LlmftTrainerMixin', 'LlmftTrainer', 'token_accuracy', 'RunGuard', 'JsonlLogger', 'eval_losses',
-           'ProgressLine', 'loss_curves', 'eval_summary', 'loss_figure', 'training_args', 'TrainResult', 'llmft_names',
-           'foreign_outputs', 'OutputDirInUse', 'output_dir_lock', 'output_dir_problem', 'resume_changes',
-           'check_output_dir', 'holds_output_dir', 'copy_checkpoint', 'mirror_outputs', 'CheckpointMirror',
-           'hub_checkpoint_repo', 'fetch_hub_checkpoint', 'register_stage', 'stage_trainer', 'train', 'TorchProfiler',
-           'ModuleTimer', 'example_config']
+__all__ = ['PARTIAL', 'PAIR_MASKS', 'RESULTS', 'SWANLAB_CONFIG', 'LOCK', 'MANIFEST', 'OUTPUT_NAMES', 'RESUME_FREE', 'STAGES',
+           'ce_token_loss', 'causal_lm_loss', 'router_loss', 'dft_token_loss', 'eaft_token_loss', 'asft_token_loss',
+           'sft_token_loss', 'last_checkpoint', 'place_folder', 'DiskFullError', 'disk_full_guard',
+           'SeededLengthGroupedSampler', 'LlmftTrainerMixin', 'LlmftTrainer', 'token_accuracy', 'RunGuard',
+           'JsonlLogger', 'eval_losses', 'ProgressLine', 'loss_curves', 'eval_summary', 'loss_figure', 'training_args',
+           'TrainResult', 'llmft_names', 'foreign_outputs', 'OutputDirInUse', 'output_dir_lock', 'output_dir_problem',
+           'resume_changes', 'check_output_dir', 'holds_output_dir', 'copy_checkpoint', 'mirror_outputs',
+           'CheckpointMirror', 'hub_checkpoint_repo', 'fetch_hub_checkpoint', 'register_stage', 'stage_trainer',
+           'train', 'TorchProfiler', 'ModuleTimer', 'SwanLabLogger', 'example_config']
 
 # %% ../nbs/04_trainer.ipynb #6a0d3d85
 def _prompt_learning(model) -> bool:
@@ -524,7 +524,8 @@ def training_args(cfg:Config,                    # the run config
               fp16=dec.mixed_precision == 'fp16', use_cpu=not dec.hardware.cuda,
               gradient_checkpointing=dec.gradient_checkpointing and not dec.unsloth,
               gradient_checkpointing_kwargs={'use_reentrant': False},
-              report_to=[t for t in cfg.listed('report_to') if t != 'none'],
+              # use_swanlab logs through swanlab's own callback; LF drops swanlab from report_to too
+              report_to=[t for t in cfg.listed('report_to') if t not in ('none', 'swanlab')],
               deepspeed=cfg.deepspeed, remove_unused_columns=False,
               include_num_input_tokens_seen='non_padding', prediction_loss_only=not cfg.compute_accuracy,
               train_sampling_strategy='random' if cfg.packing else 'group_by_length',
@@ -561,6 +562,7 @@ class TrainResult:
                 f"{m['train_runtime']:.1f} s, {m['train_tokens_per_second']:.0f} tokens/s{ev})")
 
 RESULTS = 'train_results.json'
+SWANLAB_CONFIG = 'swanlab_public_config.json'  # LF's name: the SwanLab run's public facts
 
 # %% ../nbs/04_trainer.ipynb #6625fe86
 LOCK, MANIFEST = '.llmft.lock', '.llmft_manifest.json'
@@ -568,7 +570,7 @@ OUTPUT_NAMES = ('adapter_*', 'model*.safetensors*', 'pytorch_model*', 'config.js
                 'README.md', 'tokenizer*', 'special_tokens_map.json', 'added_tokens.json', 'vocab.*',
                 'merges.txt', '*.model', 'chat_template.*', 'training_args.bin', 'llmft_config.yaml',
                 'trainer_state.json', 'training_loss.png', RESULTS, 'all_results.json', 'trainer_log.jsonl',
-                'checkpoint-*')
+                'checkpoint-*', SWANLAB_CONFIG)
 # ^ what a run may write at the top of output_dir (fnmatch patterns)
 
 def _manifest(out:Path) -> set[str]:
@@ -1040,6 +1042,7 @@ def train(cfg:Config,                # the run config (its training keys)
           guard:RunGuard|None=None,  # a `RunGuard` to stop the run from outside
          ) -> TrainResult:
     "Train `model` on `train_dataset` as `cfg` says; resume the last checkpoint; write the output folder."
+    swan = [SwanLabLogger(cfg)] if cfg.use_swanlab else []  # a missing package or login fails before any work
     ck, origin = _prepare_output_dir(cfg)
     out = Path(cfg.output_dir); out.mkdir(parents=True, exist_ok=True)
     # a dashboard passes its own, to stop it
@@ -1050,7 +1053,7 @@ def train(cfg:Config,                # the run config (its training keys)
     prof = ([TorchProfiler(cfg)] if cfg.enable_torch_profiler else []) + (
         [ModuleTimer(cfg.profile_modules)] if cfg.profile_modules else [])
     # guard last
-    cbs = [*callbacks, *stopper, *prof, JsonlLogger(out/'trainer_log.jsonl', on_log), *mirror, guard]
+    cbs = [*callbacks, *stopper, *prof, *swan, JsonlLogger(out/'trainer_log.jsonl', on_log), *mirror, guard]
     with _hub_errors(cfg):
         trainer = stage_trainer(cfg.stage)(cfg, model, tokenizer, train_dataset, eval_dataset, data_collator,
                                            cbs, hardware, optimizers=(optimizer, None))
@@ -1145,6 +1148,53 @@ class ModuleTimer(TrainerCallback):
     def on_train_end(self, args, state, control, **kwargs):
         for h in self.hooks: h.remove()
         self.hooks = []
+
+# %% ../nbs/04_trainer.ipynb #5a1ab102
+class SwanLabLogger(TrainerCallback):
+    "LF's `use_swanlab`: swanlab's own transformers callback, set up by `cfg`'s swanlab_* keys."
+    def __init__(self, cfg:Config):
+        try:
+            import swanlab
+            from swanlab.integration.transformers import SwanLabCallback
+        except ImportError as e:
+            raise ImportError('use_swanlab: true needs the swanlab package: pip install "llmft[swanlab]" '
+                              '(or pip install swanlab)') from e
+        self.swanlab, self.cfg, self.ours = swanlab, cfg, False
+        if cfg.swanlab_api_key and cfg.swanlab_mode == 'cloud' and _is_main_process():
+            swanlab.login(api_key=cfg.swanlab_api_key)  # for this process only (save=False)
+        self.inner = SwanLabCallback(project=cfg.swanlab_project, workspace=cfg.swanlab_workspace,
+                                     experiment_name=cfg.swanlab_run_name, mode=cfg.swanlab_mode,
+                                     log_dir=cfg.swanlab_logdir, tags=['llmft'])
+
+    def on_train_begin(self, args, state, control, model=None, **kwargs):
+        if not state.is_world_process_zero: return
+        sl, c = self.swanlab, self.cfg
+        self.ours = not sl.has_run()  # a run the user started is logged to, and left open
+        if self.ours and c.swanlab_lark_webhook_url:
+            from swanlab.plugin.notification import LarkCallback
+            sl.merge_callbacks([LarkCallback(webhook_url=c.swanlab_lark_webhook_url,
+                                             secret=c.swanlab_lark_secret)])
+        self.inner.on_train_begin(args, state, control, model=model, **kwargs)  # starts the run
+        keys = config_keys()
+        self.inner.update_config({'llmft': {k: v for k, v in asdict(c).items()
+                                            if k in keys and not keys[k].metadata['secret']}})
+        run = sl.get_run()
+        where = {'project': c.swanlab_project, 'workspace': c.swanlab_workspace, 'experiment_name': run.name,
+                 'run_id': run.id, 'mode': run.mode, 'run_dir': str(run.dir)}
+        if run.mode == 'online': where['experiment_url'] = run.url
+        out = Path(args.output_dir)
+        (out/SWANLAB_CONFIG).write_text(json.dumps(where, indent=2))
+        _record_outputs(out, [SWANLAB_CONFIG])
+
+    # the rest is swanlab's callback's
+    def on_log(self, args, state, control, **kw): self.inner.on_log(args, state, control, **kw)
+    def on_evaluate(self, args, state, control, **kw): self.inner.on_evaluate(args, state, control, **kw)
+    def on_save(self, args, state, control, **kw): self.inner.on_save(args, state, control, **kw)
+    def on_predict(self, args, state, control, **kw): self.inner.on_predict(args, state, control, **kw)
+    def on_train_end(self, args, state, control, **kwargs):
+        if self.ours and self.swanlab.has_run(): self.swanlab.finish()
+        self.ours = False
+
 
 # %% ../nbs/04_trainer.ipynb #af43ba3e
 def example_config(name:str) -> Path:
