@@ -507,8 +507,11 @@ def training_args(cfg:Config,                    # the run config
                   **overrides,                   # arguments that win over the config's
                  ) -> TrainingArguments:
     "The `TrainingArguments` (or TRL config `args_cls`) of run config `cfg`, as the loader's `Decisions` say."
+    from transformers.integrations import get_available_reporting_integrations
     dec = as_decisions(cfg, hardware)
     has_eval = bool(cfg.val_size or cfg.eval_dataset)
+    report = cfg.listed('report_to')  # 'all': each installed one, named, so that swanlab can be left out
+    if 'all' in report: report = [t for t in report if t != 'all'] + get_available_reporting_integrations()
     kw = dict(output_dir=cfg.output_dir, per_device_train_batch_size=cfg.per_device_train_batch_size,
               per_device_eval_batch_size=cfg.per_device_eval_batch_size,
               gradient_accumulation_steps=cfg.gradient_accumulation_steps, learning_rate=cfg.learning_rate,
@@ -525,7 +528,7 @@ def training_args(cfg:Config,                    # the run config
               gradient_checkpointing=dec.gradient_checkpointing and not dec.unsloth,
               gradient_checkpointing_kwargs={'use_reentrant': False},
               # use_swanlab logs through swanlab's own callback; LF drops swanlab from report_to too
-              report_to=[t for t in cfg.listed('report_to') if t not in ('none', 'swanlab')],
+              report_to=[t for t in dict.fromkeys(report) if t not in ('none', 'swanlab')],
               deepspeed=cfg.deepspeed, remove_unused_columns=False,
               include_num_input_tokens_seen='non_padding', prediction_loss_only=not cfg.compute_accuracy,
               train_sampling_strategy='random' if cfg.packing else 'group_by_length',

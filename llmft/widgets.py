@@ -62,6 +62,7 @@ def field_visible(key:str, values:dict) -> bool:
     if key in ('use_dft_loss', 'use_asft_loss', 'use_eaft_loss'): return stage == 'sft'
     if key.startswith('ref_model'): return stage in ('dpo', 'kto', 'ppo')
     if key.startswith(('reward_model', 'ppo_')): return stage == 'ppo'
+    if key.startswith('swanlab_'): return on('use_swanlab')
     if key == 'dpo_label_smoothing': return stage == 'dpo'
     if key in ('quantization_type', 'double_quantization'):
         return values.get('quantization_bit') not in (None, '')
