@@ -44,7 +44,8 @@ setuptools.setup(
     install_requires=requirements,
     extras_require={'dev': dev_requirements,
                     **{k.replace('_', '-'): shlex.split(cfg.get(f'{k}_requirements', ''))
-                       for k in ('unsloth', 'galore', 'badam', 'apollo', 'adam_mini', 'nlg', 'gguf_quant')}},
+                       for k in ('unsloth', 'galore', 'badam', 'apollo', 'adam_mini', 'nlg', 'gguf_quant',
+                                 'modelscope', 'openmind')}},
     dependency_links=cfg.get('dep_links', '').split(),
     python_requires='>=' + min_python,
     long_description=open('README.md', encoding='utf-8').read(),
