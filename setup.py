@@ -45,7 +45,7 @@ setuptools.setup(
     extras_require={'dev': dev_requirements,
                     **{k.replace('_', '-'): shlex.split(cfg.get(f'{k}_requirements', ''))
                        for k in ('unsloth', 'galore', 'badam', 'apollo', 'adam_mini', 'nlg', 'swanlab',
-                                 'gguf_quant')}},
+                                 'gguf_quant', 'modelscope')}},
     dependency_links=cfg.get('dep_links', '').split(),
     python_requires='>=' + min_python,
     long_description=open('README.md', encoding='utf-8').read(),

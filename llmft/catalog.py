@@ -10,9 +10,10 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['KNOWN_MODELS', 'DEFAULT_MODEL', 'BUNDLED_GGUF', 'ModelInfo', 'llmft_home', 'write_atomic_dir',
+__all__ = ['KNOWN_MODELS', 'DEFAULT_MODEL', 'BUNDLED_GGUF', 'OTHER_HUBS', 'ModelInfo', 'llmft_home', 'write_atomic_dir',
            'fix_tokenizer_specials', 'fix_special_tokens', 'convert_gguf', 'bundled_gguf', 'bundled_model_path',
-           'ModelRef', 'resolve_model', 'model_path', 'hub_offline']
+           'ModelRef', 'resolve_model', 'model_path', 'hub_offline', 'hub_enabled', 'other_hub', 'hub_package',
+           'hub_snapshot']
 
 # %% ../nbs/01_catalog.ipynb #f861bc08
 @dataclass
@@ -174,3 +175,48 @@ def hub_offline(offline:bool=True):
     old, c.HF_HUB_OFFLINE = c.HF_HUB_OFFLINE, offline
     try: yield
     finally: c.HF_HUB_OFFLINE = old
+
+# %% ../nbs/01_catalog.ipynb #f9cb15b8
+OTHER_HUBS = {'modelscope': ('ModelScope', 'USE_MODELSCOPE_HUB'),  # package: (hub, LF's env var)
+              'openmind': ('Modelers', 'USE_OPENMIND_HUB')}
+_OPENMIND_PINS = ('; openmind (1.0.0, its latest) needs Python < 3.11, datasets 2.18 to 2.21 and numpy < 2, '
+                  'outside the set llmft is tested with')
+
+def hub_enabled(hub:str) -> bool:  # 'modelscope' or 'openmind'
+    "Whether `hub`'s LLaMA-Factory environment variable (`USE_MODELSCOPE_HUB`, `USE_OPENMIND_HUB`) is on."
+    return os.environ.get(OTHER_HUBS[hub][1], '0').lower() in ('true', 'y', '1')  # LF's is_env_enabled
+
+def other_hub() -> str|None:
+    "Where models load from: 'modelscope' or 'openmind' when its variable is on (ModelScope first), or None."
+    return next((hub for hub in OTHER_HUBS if hub_enabled(hub)), None)
+
+def hub_package(hub:str):  # 'modelscope' or 'openmind'
+    "The `modelscope` or `openmind` package, imported; else an ImportError naming llmft's extra for it."
+    try: return importlib.import_module(hub)
+    except ImportError as e:
+        site, var = OTHER_HUBS[hub]
+        raise ImportError(f'the {site} hub ({var}=1, or a dataset only on that hub) needs the {hub} package, '
+                          f'which is not installed ({e}): '
+                          + ('pip install "llmft[modelscope]"' if hub == 'modelscope' else
+                             'pip install openmind' + _OPENMIND_PINS)) from None
+
+# %% ../nbs/01_catalog.ipynb #fb711380
+def hub_snapshot(repo_id:str,                # the model's id on that hub (org/name)
+                 hub:str,                    # 'modelscope' or 'openmind'
+                 revision:str='main',        # branch, tag or commit ('main' is ModelScope's 'master')
+                 cache_dir=None,             # where the hub keeps models; None: its own cache
+                 token:str|None=None,        # the hub's token, for gated or private models
+                 allow_patterns:list|None=None,  # only the files matching these (e.g. ['*.json'])
+                ) -> str:
+    "The local folder of model `repo_id` downloaded from ModelScope or Modelers (LF's download)."
+    hub_package(hub)
+    if hub == 'modelscope':
+        from modelscope import snapshot_download
+        revision = 'master' if revision == 'main' else revision
+    else: from openmind.utils.hub import snapshot_download
+    kw = dict(revision=revision, cache_dir=None if cache_dir is None else str(cache_dir))
+    if token: kw['token'] = token
+    if allow_patterns: kw['allow_patterns'] = allow_patterns
+    from filelock import FileLock
+    (llmft_home()/'locks').mkdir(parents=True, exist_ok=True)
+    with FileLock(str(llmft_home()/'locks'/f'{hub}.lock')): return str(snapshot_download(repo_id, **kw))

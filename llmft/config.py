@@ -40,11 +40,17 @@ class ModelKeys:
                                  'model')
     adapter_folder:str|None = opt(None, 'Subfolder of each adapter_name_or_path folder that holds the '
                                   'adapter (e.g. checkpoint-500)', 'model')
-    cache_dir:str|None = opt(None, 'Where models downloaded from the hub are kept; empty: the Hugging Face '
-                             'cache', 'model')
+    cache_dir:str|None = opt(None, 'Where models and datasets downloaded from a hub are kept; empty: the '
+                             "hub's own cache", 'model')
     model_revision:str = opt('main', 'Hub branch, tag or commit of the model to load', 'model')
     hf_hub_token:str|None = opt(None, 'Hugging Face token for gated or private models (never shown or saved; '
                                 'HF_TOKEN works too)', 'model', secret=True)
+    ms_hub_token:str|None = opt(None, 'ModelScope token for private models and datasets '
+                                '(USE_MODELSCOPE_HUB=1, or a dataset only there; never shown or saved)',
+                                'model', secret=True)
+    om_hub_token:str|None = opt(None, 'Modelers (OpenMind) token for private models and datasets '
+                                '(USE_OPENMIND_HUB=1, or a dataset only there; never shown or saved)',
+                                'model', secret=True)
     train_from_scratch:bool = opt(False, "Train from random weights: build the model from its config "
                                   "(its saved weights are not read)", 'model')
     quantization_bit:int|None = opt(None, 'Load the base model in 4 or 8 bits through bitsandbytes (QLoRA)',
@@ -761,8 +767,6 @@ LF_KEYS = {
           'run several GPUs with torchrun or accelerate launch'),
     **_no('use_mca use_megatron_bridge use_hyper_parallel hyper_parallel_args hyper_parallel_cp_size',
           'Megatron and hyper-parallel training are not supported'),
-    **_no('ms_hub_token om_hub_token',
-          'the ModelScope and Modelers hubs are not supported (Hugging Face only)'),
     **_no('use_v1_kernels', "LLaMA-Factory's v1 kernels are not supported"),
     **_no('shift_attn', "LongLoRA's shifted sparse attention is not supported (LLaMA-Factory 0.9.5's needs "
           'transformers < 4.48 and fails under its own transformers 5)'),

@@ -8,7 +8,7 @@ import csv, json, difflib, html, importlib.resources, itertools, os, re, sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 import torch
-from .catalog import write_atomic_dir
+from .catalog import write_atomic_dir, hub_enabled, hub_package, other_hub
 from .config import Config
 from .templates import (ChatTemplate, apply_template, encode_with_template, function_message,
                              get_template, hf_messages, run_template)
@@ -66,6 +66,12 @@ class DatasetAttr:
     subset:str|None = None       # the hub dataset's configuration (`name=` of `datasets.load_dataset`)
     folder:str|None = None       # the folder inside the hub dataset (`data_dir=`)
     num_samples:int|None = None  # rows drawn from it (repeated when more than it has), as LF's
+    load_from:str|None = None    # `hub`'s hub: hf_hub (Hugging Face), ms_hub (ModelScope), om_hub (Modelers)
+
+    def __post_init__(self):
+        if self.hub and self.load_from is None: self.load_from = 'hf_hub'
+
+_HUB_OF = {'modelscope': 'ms_hub', 'openmind': 'om_hub'}  # LF's load_from for the hub its env var switches on
 
 def _inside(folder, file_name, where:str) -> Path:
     "`folder/file_name`, refused unless `file_name` names a file or folder inside `folder`."
@@ -90,10 +96,12 @@ def _attr_from_entry(name, e, folder):
         if str(folder).startswith('REMOTE:'):  # a file of the hub dataset whose registry this is
             return DatasetAttr(name, path=str(_remote_file(str(folder), e['file_name'])), **kw)
         return DatasetAttr(name, path=str(_inside(folder, e['file_name'], where)), **kw)
-    if e.get('hf_hub_url'): return DatasetAttr(name, hub=e['hf_hub_url'], **kw)
-    if e.get('ms_hub_url') or e.get('om_hub_url'):
-        raise DataError(f'{where} is on the ModelScope or Modelers hub: not supported (llmft loads from the '
-                        'Hugging Face hub); add its hf_hub_url, or download it and give its file_name')
+    hf, ms, om = e.get('hf_hub_url'), e.get('ms_hub_url'), e.get('om_hub_url')
+    # LF: the ModelScope or Modelers url when its env var is on, or when the entry has no Hugging Face url
+    if ms and (hub_enabled('modelscope') or not hf): return DatasetAttr(name, hub=ms, load_from='ms_hub',
+                                                                        **kw)
+    if om and (hub_enabled('openmind') or not hf): return DatasetAttr(name, hub=om, load_from='om_hub', **kw)
+    if hf: return DatasetAttr(name, hub=hf, **kw)
     if s := e.get('script_url'):  # LF: a folder beside the registry, else a hub dataset
         local = Path(folder)/str(s)
         return (DatasetAttr(name, path=str(_inside(folder, s, where)), **kw) if local.is_dir() else
@@ -101,17 +109,18 @@ def _attr_from_entry(name, e, folder):
     if 'cloud_file_name' in e:
         raise DataError(f'{where}: cloud_file_name (S3 or GCS files) is not supported; download the file and '
                         'give its file_name')
-    raise DataError(f"{where} has neither file_name nor hf_hub_url")
+    raise DataError(f"{where} has neither file_name nor a hub url (hf_hub_url, ms_hub_url, om_hub_url)")
 
 def resolve_dataset(name:str, dataset_dir='data') -> DatasetAttr:
     "Find `name` in `dataset_dir`'s registry, then llmft's, then as a file or folder path, else on the hub."
     name = name.strip()
-    if str(dataset_dir) == 'ONLINE': return DatasetAttr(name, hub=name)  # LF: every name is a hub dataset
+    on = _HUB_OF.get(other_hub(), 'hf_hub')  # the hub of a bare name: USE_MODELSCOPE_HUB's, as LF's ONLINE
+    if str(dataset_dir) == 'ONLINE': return DatasetAttr(name, hub=name, load_from=on)  # every name: a hub's
     for folder in (dataset_dir, bundled_data_dir()):
         if name in (reg := load_dataset_info(folder)): return _attr_from_entry(name, reg[name], folder)
     for p in (Path(name), Path(dataset_dir)/name):
         if p.exists(): return DatasetAttr(name, path=str(p))
-    if '/' in name and not Path(name).suffix: return DatasetAttr(name, hub=name)
+    if '/' in name and not Path(name).suffix: return DatasetAttr(name, hub=name, load_from=on)
     known = sorted(set(load_dataset_info(dataset_dir)) | set(load_dataset_info(bundled_data_dir())))
     close = difflib.get_close_matches(name, known, n=3)
     raise DataError(f"unknown dataset '{name}': not in {Path(dataset_dir)/'dataset_info.json'} "
@@ -233,13 +242,38 @@ def _files(path) -> list[Path]:
         raise DataError(f'{p}: unsupported file type {p.suffix!r} (use {kinds})')
     return [p]
 
-def iter_records(attr:DatasetAttr):
+_HUBS = {'hf_hub': 'Hugging Face', 'ms_hub': 'ModelScope', 'om_hub': 'Modelers'}
+
+def _hub_dataset(attr:DatasetAttr, cfg:Config|None):
+    "`attr`'s rows from its hub, loaded as LF loads them: subset, folder, split, cache_dir, token, streaming."
+    streaming, cache = bool(cfg and cfg.streaming), cfg.cache_dir if cfg else None
+    token = getattr(cfg, f'{attr.load_from}_token') if cfg else None  # hf_hub_token, ms_hub_token...
+    cache_kw = {'cache_dir': cache} if cache else {}  # none: the hub's own cache, as LF
+    if attr.load_from == 'ms_hub':
+        hub_package('modelscope')
+        from modelscope import MsDataset
+        ds = MsDataset.load(dataset_name=attr.hub, subset_name=attr.subset, data_dir=attr.folder,
+                            split=attr.split, token=token, use_streaming=streaming, **cache_kw)
+        # a streamed MsDataset's to_hf_dataset fails (modelscope 1.40); iterating it yields the rows
+        return ds.to_hf_dataset() if isinstance(ds, MsDataset) and not streaming else ds
+    if attr.load_from == 'om_hub':
+        hub_package('openmind')
+        from openmind import OmDataset
+        return OmDataset.load_dataset(path=attr.hub, name=attr.subset, data_dir=attr.folder, split=attr.split,
+                                      token=token, streaming=streaming, **cache_kw)
+    import datasets
+    more = {k: v for k, v in dict(cache_dir=cache, token=token, streaming=streaming).items() if v}
+    return datasets.load_dataset(attr.hub, name=attr.subset, data_dir=attr.folder, split=attr.split, **more)
+
+def iter_records(attr:DatasetAttr,          # the dataset (`resolve_dataset`)
+                 cfg:Config|None=None,      # the run: cache_dir, the hub tokens, streaming (hub datasets)
+                ):
     "Yield `(file, location, record)` per row of `attr`; an unreadable row's `record` is its problem (a str)."
     if attr.hub:
-        import datasets
-        try: ds = datasets.load_dataset(attr.hub, name=attr.subset, data_dir=attr.folder, split=attr.split)
+        try: ds = _hub_dataset(attr, cfg)
+        except ImportError: raise  # no modelscope or openmind package: the error names llmft's extra
         except Exception as e:
-            raise DataError(f"could not load dataset '{attr.hub}' from the Hugging Face hub "
+            raise DataError(f"could not load dataset '{attr.hub}' from the {_HUBS[attr.load_from]} hub "
                             f"({type(e).__name__}: {str(e)[:200]}); "
                             "offline, download it to a local json/jsonl/csv/parquet file and pass its path "
                             "(or add it to dataset_info.json with file_name)") from None
@@ -402,10 +436,11 @@ def _draw(rows:list, n:int, seed:int) -> list:
     return [rows[i] for i in idx]
 
 def load_records(attr:DatasetAttr, kind:str='sft', on_bad_rows:str='error', max_samples:int|None=None,
-                 max_errors:int=20, seed:int=0):
+                 max_errors:int=20, seed:int=0,
+                 cfg:Config|None=None):  # the run, for a hub dataset: cache_dir, the hub tokens
     "Aligned rows of `attr`, and `'file: line N: problem'` per bad row (raised unless `on_bad_rows='skip'`)."
     rows, bad, tally = [], [], _BadRows()
-    for f, loc, rec in iter_records(attr):
+    for f, loc, rec in iter_records(attr, cfg):
         if max_samples and not attr.num_samples and len(rows) >= max_samples: break
         try: rows.append(_align(rec, attr, kind))
         except ValueError as e: bad.append(tally.add(f, loc, str(e)))
@@ -635,7 +670,7 @@ def _one_dataset(name, cfg, tokenizer, kind):
         def gen():   # bad rows counted as load_records counts them, as they are read (first pass: into stats)
             nonlocal passes
             bad, n = _BadRows(), 0
-            for f, loc, rec in iter_records(attr):
+            for f, loc, rec in iter_records(attr, cfg):
                 try: row = _align(rec, attr, kind)
                 except ValueError as e:
                     if cfg.on_bad_rows == 'error':
@@ -656,7 +691,7 @@ def _one_dataset(name, cfg, tokenizer, kind):
         ds = datasets.IterableDataset.from_generator(gen)
         if cfg.max_samples: ds = ds.take(cfg.max_samples)
     else:
-        rows, bad = load_records(attr, kind, cfg.on_bad_rows, cfg.max_samples, seed=cfg.seed)
+        rows, bad = load_records(attr, kind, cfg.on_bad_rows, cfg.max_samples, seed=cfg.seed, cfg=cfg)
         if not rows: raise DataError(f"dataset '{name}' has no usable rows for stage {cfg.stage}")
         ds = datasets.Dataset.from_list(rows)
         stats.rows, stats.bad_rows = len(rows), len(bad)

@@ -8,8 +8,8 @@ import functools, gc, importlib.util, json, math, os, sys, tempfile, warnings
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 from .config import Config, ConfigError, ConfigIssue, make_config, config_errors, unsloth_unsupported
-from .catalog import (DEFAULT_MODEL, model_path, resolve_model, write_atomic_dir, fix_special_tokens,
-                           fix_tokenizer_specials)
+from .catalog import (DEFAULT_MODEL, model_path, resolve_model, hub_snapshot, other_hub, write_atomic_dir,
+                           fix_special_tokens, fix_tokenizer_specials)
 from .hardware import (Hardware, Processes, detect_hardware, choose_precision, choose_attention,
                             fa2_problem, torch_dtype, plan_processes)
 from .memory import estimate_memory, gpu_budget
@@ -49,12 +49,20 @@ def _hub_kwargs(cfg:Config) -> dict:
               token=cfg.hf_hub_token)
     return {k: v for k, v in kw.items() if v is not None}
 
+def _source(cfg:Config, allow_patterns:list|None=None) -> str:
+    "What `from_pretrained` opens for `cfg`'s model: `model_path`'s, or its ModelScope or Modelers download."
+    hub = other_hub()  # LF: USE_MODELSCOPE_HUB=1 (or USE_OPENMIND_HUB=1) downloads hub ids from that hub
+    ref = resolve_model(cfg.model_name_or_path) if hub else None
+    if ref is None or ref.kind not in ('hub', 'known'): return model_path(cfg.model_name_or_path)
+    token = cfg.ms_hub_token if hub == 'modelscope' else cfg.om_hub_token
+    return hub_snapshot(ref.source, hub, cfg.model_revision, cfg.cache_dir, token, allow_patterns)
+
 def load_model_config(cfg:Config,                # the run config (model_name_or_path, trust_remote_code)
                       source:str|None=None,      # a folder or hub id to read instead of cfg's model
                      ):
     "The `transformers` config of `cfg`'s model (or of `source`): no weights are read."
     from transformers import AutoConfig
-    src = source or model_path(cfg.model_name_or_path)
+    src = source or _source(cfg, ['*.json', '*.py'])  # from another hub: the config files only
     _check_remote_code(src, 'config.json', cfg.trust_remote_code)
     try: return AutoConfig.from_pretrained(src, trust_remote_code=cfg.trust_remote_code, **_hub_kwargs(cfg))
     except OSError as e:
@@ -101,7 +109,7 @@ def load_tokenizer(cfg:Config,                 # model_name_or_path, trust_remot
                    padding_side:str='right',   # 'right' to train, 'left' to generate
                   ):
     "`cfg`'s tokenizer as training sees it (special tokens fixed, new ones added), without loading the model."
-    tok, _ = _tokenizer(cfg, model_path(cfg.model_name_or_path))
+    tok, _ = _tokenizer(cfg, _source(cfg))
     tok.padding_side = padding_side
     return tok
 
@@ -664,7 +672,7 @@ def load_model(cfg:Config,                   # the run config
                trainable:bool=True,          # True: to train (stage's head and method); False: to generate
               ) -> LoadedModel:
     "Load `cfg`'s model and tokenizer as `decide` says (precision, attention, Unsloth, method...); report it."
-    src = model_path(cfg.model_name_or_path)
+    src = _source(cfg)
     mc = load_model_config(cfg, src)
     dec = decide(cfg, hardware or detect_hardware(), mc, 'train' if trainable else 'generate')
     return _load(cfg, src, mc, dec)
@@ -673,7 +681,7 @@ def load_model(cfg:Config,                   # the run config
 def _loftq(model, cfg:Config):
     "LoftQ on a 4-bit model: re-initialise LoRA from the full weights so it absorbs the quantization error."
     from peft import replace_lora_weights_loftq
-    src = model_path(cfg.model_name_or_path)
+    src = _source(cfg)
     # PEFT reads the unquantized weights itself: from a local folder (one file or shards),
     # or the hub cache for a hub id
     replace_lora_weights_loftq(model, model_path=src if Path(src).is_dir() else None)
@@ -909,7 +917,7 @@ def load_reward(cfg:Config,           # the PPO run: reward_model, reward_model_
     rc = replace(cfg, model_name_or_path=cfg.reward_model, adapter_name_or_path=cfg.reward_model_adapters,
                  quantization_bit=cfg.reward_model_quantization_bit, stage='rm', ref_model=None,
                  reward_model=None, reward_model_adapters=None, reward_model_quantization_bit=None)
-    src = model_path(rc.model_name_or_path)
+    src = _source(rc)
     mc = load_model_config(rc, src)
     dec = decide(rc, hardware or detect_hardware(), mc, 'generate')
     head = _score_head(Path(src))  # LF's full reward model: a causal LM and its value head
@@ -972,8 +980,9 @@ def trained_config(adapter_dir, cfg:Config|None=None) -> Config:
     skip = ('adapter_name_or_path', 'deepspeed', 'use_unsloth')
     d = {k: v for k, v in (saved or {}).items() if k in known and k not in skip}
     if cfg is not None:
+        tokens = {k: getattr(cfg, k) for k in ('hf_hub_token', 'ms_hub_token', 'om_hub_token')}  # never saved
         d = {'model_name_or_path': cfg.model_name_or_path, **d, 'trust_remote_code': cfg.trust_remote_code,
-             'hf_hub_token': cfg.hf_hub_token}  # never saved with the run
+             **tokens}
     return make_config(d)
 
 def load_trained(adapter_dir,                  # the folder of a trained adapter (a run's output_dir)
@@ -983,7 +992,7 @@ def load_trained(adapter_dir,                  # the folder of a trained adapter
                 ) -> LoadedModel:
     "`adapter_dir`'s base rebuilt as trained (model, quantization, precision, tokens), the adapter on top."
     tc = trained_config(adapter_dir, cfg)
-    src = model_path(tc.model_name_or_path)
+    src = _source(tc)
     mc = load_model_config(tc, src)
     dec = decide(tc, hardware or detect_hardware(), mc, 'export')
     saved = adapter_dir if (Path(adapter_dir)/'tokenizer_config.json').is_file() else None
