@@ -162,7 +162,7 @@ def dataset_examples(cfg) -> list[dict]:
     out = []
     for name in cfg.listed('dataset'):
         rows, _ = load_records(resolve_dataset(name, cfg.dataset_dir), 'sft', cfg.on_bad_rows,
-                               cfg.max_samples)
+                               cfg.max_samples, cfg=cfg)  # cfg: a hub dataset's cache_dir and token
         for r in rows:
             msgs = r['messages']
             out.append({'prompt': msgs[:-1], 'reference': msgs[-1]['content']})
@@ -173,7 +173,7 @@ def mc_rows(cfg) -> list[dict]:
     from llmft.data import resolve_dataset, iter_records
     rows = []
     for name in cfg.listed('dataset'):
-        for _, _, rec in iter_records(resolve_dataset(name, cfg.dataset_dir)):
+        for _, _, rec in iter_records(resolve_dataset(name, cfg.dataset_dir), cfg):
             if isinstance(rec, dict) and all(k in rec for k in ('question', *LETTERS, 'answer')):
                 rows.append(rec)
     return rows[:cfg.max_samples] if cfg.max_samples else rows
