@@ -11,11 +11,11 @@ import yaml
 from .templates import TOOL_FORMATS, check_template
 
 # %% auto #0
-__all__ = ['LIST_KEYS', 'TRAINER_OWNED', 'LF_KEYS', 'LF_VALUES', 'LF_DEFAULTS', 'opt', 'ModelKeys', 'MethodKeys', 'DataKeys',
-           'TrainKeys', 'ExportKeys', 'ServeKeys', 'Config', 'config_keys', 'coerce', 'ConfigIssue', 'ConfigError',
-           'trainer_arg_keys', 'ta_value', 'LFKey', 'known_keys', 'refused_output_dir', 'config_errors',
-           'unsloth_unsupported', 'make_config', 'lf_differences', 'parse_overrides', 'read_yaml', 'load_config',
-           'save_config']
+__all__ = ['LIST_KEYS', 'SECRET_TRAINER_ARGS', 'TRAINER_OWNED', 'LF_KEYS', 'LF_VALUES', 'LF_DEFAULTS', 'opt', 'ModelKeys',
+           'MethodKeys', 'DataKeys', 'TrainKeys', 'ExportKeys', 'ServeKeys', 'TrainerArgs', 'Config', 'config_keys',
+           'coerce', 'ConfigIssue', 'ConfigError', 'trainer_arg_keys', 'ta_value', 'LFKey', 'known_keys',
+           'refused_output_dir', 'config_errors', 'unsloth_unsupported', 'make_config', 'lf_differences',
+           'parse_overrides', 'read_yaml', 'load_config', 'save_config']
 
 # %% ../nbs/00_config.ipynb #e1f33abb
 def opt(default, help:str, group:str='train', choices=None, min=None, max=None, min_exclusive=False,
@@ -499,6 +499,12 @@ LIST_KEYS = ('dataset', 'eval_dataset', 'adapter_name_or_path', 'lora_target', '
              'freeze_extra_modules',
              'new_special_tokens', 'add_tokens', 'report_to', 'metrics', 'interleave_probs')
 
+SECRET_TRAINER_ARGS = ('hub_token',)  # `TrainingArguments` fields that are secrets: never shown or saved
+
+class TrainerArgs(dict):
+    "The passthrough `TrainingArguments` fields of a `Config`; its repr hides the secret ones."
+    def __repr__(self): return repr({k: ('***' if k in SECRET_TRAINER_ARGS else v) for k, v in self.items()})
+
 @dataclass
 class Config(ServeKeys, ExportKeys, TrainKeys, DataKeys, MethodKeys, ModelKeys):
     "Everything one fine-tuning run needs. Build it with `make_config` or `load_config` to have it checked."
@@ -509,7 +515,7 @@ class Config(ServeKeys, ExportKeys, TrainKeys, DataKeys, MethodKeys, ModelKeys):
         if errs := config_errors(d): raise ConfigError(errs)
         d, ta, _ = _split_keys(d)
         for k,v in _coerce_all(d).items(): object.__setattr__(self, k, v)
-        object.__setattr__(self, 'trainer_args', ta)
+        object.__setattr__(self, 'trainer_args', TrainerArgs(ta))
         if self.packing is None: object.__setattr__(self, 'packing', self.stage == 'pt')  # as LF
         items = lambda v: [p.strip() for p in str(v or '').split(',') if p.strip()]
         if self.adapter_folder:  # every reader of adapter_name_or_path sees the folders holding the adapters
@@ -1330,6 +1336,7 @@ def save_config(cfg:Config, path):
     d = asdict(cfg); d |= d.pop('trainer_args')
     for k, f in config_keys().items():
         if f.metadata['secret']: d.pop(k)  # a token is never written (a saved run is shared, uploaded)
+    for k in SECRET_TRAINER_ARGS: d.pop(k, None)  # push_to_hub's token too
     Path(path).write_text(yaml.safe_dump(d, sort_keys=False), encoding='utf-8')
     return Path(path)
 
