@@ -8,7 +8,7 @@ import argparse, importlib.util, os, pickle, re, sys, time
 from dataclasses import asdict, replace
 from pathlib import Path
 from .config import (ConfigError, ConfigIssue, LF_DEFAULTS, config_keys, config_errors, lf_differences,
-                          make_config, parse_overrides, read_yaml)
+                          make_config, parse_overrides, read_yaml, SECRET_TRAINER_ARGS)
 from .catalog import KNOWN_MODELS, DEFAULT_MODEL, llmft_home, resolve_model
 from .hardware import detect_hardware, persona, persona_key
 
@@ -103,7 +103,9 @@ def cmd_check(args) -> int:
         return 1
     print(f"config OK{f' ({args.config})' if args.config else ''}")
     for line in _summary(cfg, hw, dec): print('  ' + line)
-    if cfg.trainer_args: print('  trainer:   ' + ', '.join(f'{k}={v!r}' for k, v in cfg.trainer_args.items()))
+    shown = lambda k, v: '***' if k in SECRET_TRAINER_ARGS else repr(v)  # push_to_hub's token is not printed
+    if cfg.trainer_args:
+        print('  trainer:   ' + ', '.join(f'{k}={shown(k, v)}' for k, v in cfg.trainer_args.items()))
     raw = {**(read_yaml(args.config) if args.config else {}), **parse_overrides(args.overrides)}
     if (diff := lf_differences(cfg, raw)):
         print('  vs LF:     ' + ', '.join(diff) + ' (llmft defaults; see `llmft check --keys`)')

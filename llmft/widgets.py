@@ -11,7 +11,7 @@ import ipywidgets as W
 import yaml
 from fastcore.basics import patch
 from .config import (Config, ConfigError, ConfigIssue, config_errors, config_keys, coerce, make_config,
-                          read_yaml, key_type)
+                          read_yaml, key_type, SECRET_TRAINER_ARGS)
 from .catalog import KNOWN_MODELS
 from .hardware import detect_hardware
 
@@ -165,9 +165,10 @@ def to_config(self:ConfigForm) -> Config:
 
 @patch
 def to_yaml(self:ConfigForm) -> str:
-    "The form as YAML: only keys that differ from the defaults (values that do not parse shown as typed)."
+    "The form as YAML: the keys that differ from the defaults (unparsed values as typed), without secrets."
     keys, out = config_keys(), {}
     for k, v in self.values.items():
+        if k in SECRET_TRAINER_ARGS or (k in keys and keys[k].metadata['secret']): continue  # never shown
         if k not in keys: out[k] = v; continue
         try: v = coerce(v, *key_type(keys[k]))
         except ValueError: pass
