@@ -777,8 +777,9 @@ LF_KEYS = {
     **_no('shift_attn', "LongLoRA's shifted sparse attention is not supported (LLaMA-Factory 0.9.5's needs "
           'transformers < 4.48 and fails under its own transformers 5)'),
     **_no('task task_dir lang download_mode batch_size save_dir',
-          "`llamafactory-cli eval`'s benchmark tasks are not supported; "
-          "use `llmft eval` (metrics, mc_scoring)"),
+          "`llamafactory-cli eval`'s benchmark tasks are not supported (LLaMA-Factory 0.9.5's own fail: its "
+          'evaluation folders are dataset scripts, which datasets 4 no longer loads); use `llmft eval` '
+          '(metrics, mc_scoring, n_shot)'),
     **_no('mixture_of_depths', 'mixture-of-depths is not supported: the MoD package LLaMA-Factory uses '
           '(mixture-of-depth 1.2.0, its latest) fails to import under transformers 5'),
     'pref_bco_weight': _same("LF's BCO term is not supported: its running reward baseline has no counterpart "
