@@ -928,7 +928,7 @@ def config_errors(d:dict, hardware=None) -> list[ConfigIssue]:
     c = {k:f.default for k,f in keys.items()} | vals
     errs += _compat_errors(c) + _trainer_args_errors(c, ta, hardware)
     if (why := refused_output_dir(c['output_dir'])): errs.append(ConfigIssue('output_dir', why))
-    if hardware is not None: errs += _hardware_errors(c, hardware)
+    if hardware is not None: errs += _hardware_errors(c, hardware, ta)
     return errs
 
 # %% ../nbs/00_config.ipynb #4f1f6193
@@ -1175,7 +1175,7 @@ def _eval_errors(c:dict) -> list[ConfigIssue]:
                                 'drop tokenized_path or eval_on_each_dataset'))
     return errs
 
-def _hardware_errors(c:dict, hw) -> list[ConfigIssue]:
+def _hardware_errors(c:dict, hw, ta:dict|None=None) -> list[ConfigIssue]:
     errs, where = [], getattr(hw, 'name', None) or ('CUDA GPU' if hw.cuda else 'CPU')
     cap = getattr(hw, 'capability', None)
     no_bf16 = f'this machine ({where}) has no bf16 support' + (
@@ -1192,6 +1192,9 @@ def _hardware_errors(c:dict, hw) -> list[ConfigIssue]:
     if c['use_unsloth'] == 'true' and not hw.cuda:
         errs.append(ConfigIssue('use_unsloth', f'Unsloth needs a CUDA GPU and this machine has none '
                                                f'({where}); use use_unsloth: auto or false'))
+    if (ta or {}).get('use_liger_kernel') and not hw.cuda:  # LF's enable_liger_kernel
+        errs.append(ConfigIssue('use_liger_kernel', "Liger's kernels are Triton kernels for CUDA GPUs and "
+                                f'this machine has none ({where}); drop enable_liger_kernel'))
     return errs
 
 # %% ../nbs/00_config.ipynb #5a1ab001

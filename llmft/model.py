@@ -415,7 +415,7 @@ def decide(cfg:Config,                 # the run config
     hw = hw or detect_hardware()
     train = purpose == 'train'
     if train and (errs := [e for e in config_errors(asdict(cfg), hw)
-                           if e.key in ('bf16', 'fp16', 'pure_bf16', 'use_unsloth')]):
+                           if e.key in ('bf16', 'fp16', 'pure_bf16', 'use_unsloth', 'use_liger_kernel')]):
         raise ConfigError(errs)
     if train and cfg.loftq_init and not cfg.adapter_name_or_path and not hw.cuda:
         msg = ('LoftQ initialisation runs on a CUDA GPU only (PEFT computes it there) and '
