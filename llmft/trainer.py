@@ -829,7 +829,8 @@ def _fit(trainer, ck:Path|None, out:Path) -> TrainOutput:
         with disk_full_guard(out, 'the run'):
             try: res = trainer.train(resume_from_checkpoint=str(ck) if ck else None)
             except _AtEnd: trainer.is_in_train, res = False, TrainOutput(trainer.state.global_step, 0.0, {})
-    finally: _tidy_staging(out)
+    finally:  # the main process alone: it stages the final outputs, which another rank must not tidy away
+        if trainer.is_world_process_zero(): _tidy_staging(out)
     if ck is None: return res
     ck_steps = int(ck.name.split('-')[1])
     loss = _run_loss(trainer.state.log_history, res.training_loss, res.global_step, ck_steps)
