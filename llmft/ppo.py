@@ -17,7 +17,7 @@ from .model import RewardSource, as_decisions, load_reference, load_reward
 from .trainer import LlmftTrainerMixin, frozen_copy, training_args
 
 # %% auto #0
-__all__ = ['masked_mean', 'masked_whiten', 'advantages', 'AdaptiveKL', 'RunningMoments', 'ppo_loss', 'ppo_prompts',
+__all__ = ['masked_mean', 'masked_whiten', 'advantages', 'AdaptiveKL', 'RunningMoments', 'ppo_loss', 'ppo_prompts', 'pad_rows',
            'PromptCollator', 'cut_reply', 'lay_out', 'reply_positions', 'reply_logprobs', 'score_replies', 'Rollout',
            'stop_ids', 'PPOTrainer', 'ppo_trainer']
 
@@ -101,16 +101,21 @@ def ppo_prompts(dataset):
         return {'input_ids': row['input_ids'][:start]}
     return dataset.map(prompt, remove_columns=dataset.column_names)
 
+def pad_rows(seqs:list, pad_token_id:int, left:bool=False) -> tuple:
+    "`(input_ids, attention_mask)` of the token sequences `seqs`, padded on the right (or the left)."
+    ids = torch.full((len(seqs), max(len(s) for s in seqs)), pad_token_id, dtype=torch.long)
+    att = torch.zeros_like(ids)
+    for i, s in enumerate(seqs):
+        at = slice(ids.shape[1] - len(s), None) if left else slice(0, len(s))
+        ids[i, at] = torch.as_tensor(s, dtype=torch.long); att[i, at] = 1
+    return ids, att
+
 @dataclass
 class PromptCollator:
     "Left-pad prompts (`input_ids`) into a batch for generation, with their attention mask."
     pad_token_id:int
     def __call__(self, feats:list[dict]) -> dict:
-        n = max(len(f['input_ids']) for f in feats)
-        ids = torch.full((len(feats), n), self.pad_token_id, dtype=torch.long)
-        att = torch.zeros_like(ids)
-        for i, f in enumerate(feats):
-            k = len(f['input_ids']); ids[i, n - k:] = torch.tensor(f['input_ids']); att[i, n - k:] = 1
+        ids, att = pad_rows([f['input_ids'] for f in feats], self.pad_token_id, left=True)
         return dict(input_ids=ids, attention_mask=att)
 
 def cut_reply(generated, stops:set):
@@ -121,10 +126,7 @@ def cut_reply(generated, stops:set):
 
 def lay_out(queries:list, replies:list, pad_token_id:int) -> tuple:
     "Right-padded `(input_ids, attention_mask)` of each query + reply, and where each reply starts and ends."
-    seqs = [torch.cat([q, r]) for q, r in zip(queries, replies)]
-    ids = torch.full((len(seqs), max(len(s) for s in seqs)), pad_token_id, dtype=torch.long)
-    att = torch.zeros_like(ids)
-    for i, s in enumerate(seqs): ids[i, :len(s)] = s; att[i, :len(s)] = 1
+    ids, att = pad_rows([torch.cat([q, r]) for q, r in zip(queries, replies)], pad_token_id)
     return ids, att, torch.tensor([len(q) for q in queries]), torch.tensor([len(r) for r in replies])
 
 def reply_positions(starts, lengths) -> tuple:
